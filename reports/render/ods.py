@@ -1,0 +1,77 @@
+"""OpenDocument spreadsheet (odfpy): one sheet per table plus 'Toelichting'. Numbers are typed
+cells (float / percentage); text is always a string cell, so nothing is evaluated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports.model import Meta, Table
+from reports.render import cells, spreadsheet_value
+from reports.render.odf import reset_namespaces, set_meta
+
+
+def render(tables: list[Table], path: Path, meta: Meta) -> None:
+    from odf.number import Number, PercentageStyle
+    from odf.number import Text as NText
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.style import Style, TextProperties
+    from odf.table import Table as OTable
+    from odf.table import TableCell, TableRow
+    from odf.text import P
+
+    reset_namespaces()
+    doc = OpenDocumentSpreadsheet()
+    set_meta(doc, meta)
+    pct = PercentageStyle(name="Pct1")
+    pct.addElement(Number(decimalplaces="1", minintegerdigits="1"))
+    pct.addElement(NText(text="%"))
+    doc.automaticstyles.addElement(pct)
+    pct_cell = Style(name="PctCell", family="table-cell", datastylename="Pct1")
+    doc.automaticstyles.addElement(pct_cell)
+    bold = Style(name="Bold", family="table-cell")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+
+    def text_row(*values, style=None):
+        tr = TableRow()
+        for v in values:
+            c = TableCell(valuetype="string", stylename=style) if style else TableCell(valuetype="string")
+            c.addElement(P(text=v))
+            tr.addElement(c)
+        return tr
+
+    for table in tables:
+        sheet = OTable(name=f"Tabel {table.number}")
+        sheet.addElement(text_row(table.caption, style=bold))
+        sheet.addElement(TableRow())
+        sheet.addElement(text_row(*table.header, style=bold))
+        for row in table.rows:
+            tr = TableRow()
+            for v, kind in zip(cells(table, row), table.column_kinds):
+                value = spreadsheet_value(v, kind)
+                if value is None:
+                    tr.addElement(TableCell())
+                elif isinstance(value, str):
+                    c = TableCell(valuetype="string")
+                    c.addElement(P(text=value))
+                    tr.addElement(c)
+                elif kind in ("share", "delta_pp"):
+                    tr.addElement(TableCell(valuetype="percentage", value=repr(value), stylename=pct_cell))
+                else:
+                    tr.addElement(TableCell(valuetype="float", value=repr(value)))
+            sheet.addElement(tr)
+        sheet.addElement(TableRow())
+        for note in (table.source, *table.footnotes):
+            sheet.addElement(text_row(note))
+        doc.spreadsheet.addElement(sheet)
+    notes = OTable(name="Toelichting")
+    notes.addElement(text_row(meta.title, style=bold))
+    if meta.colophon:
+        notes.addElement(text_row(meta.colophon))
+    for table in tables:
+        notes.addElement(TableRow())
+        notes.addElement(text_row(table.caption, style=bold))
+        for note in (table.source, *table.footnotes):
+            notes.addElement(text_row(note))
+    doc.spreadsheet.addElement(notes)
+    doc.save(str(path))
