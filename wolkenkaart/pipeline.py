@@ -302,7 +302,7 @@ def run_batch(period: str, inbox: Path, out: Path, settings: Settings, *,
                 write_quality_report(report, folder.staging)
                 con = duckdb.connect(str(copy.path), read_only=True)
                 try:
-                    write_feedback(con, period, folder.staging, copy.contacts)
+                    write_feedback(con, period, folder.staging, copy.contacts, report=report)
                 finally:
                     con.close()
             if summary.blocking_failures and not allow_failed_checks:
@@ -423,7 +423,7 @@ def report_only(period: str, out: Path, settings: Settings, *, formats: Sequence
         write_quality_report(report, folder.staging)
         con = duckdb.connect(str(settings.warehouse), read_only=True)
         try:
-            write_feedback(con, period, folder.staging, warehouse.read_contacts(settings.warehouse))
+            write_feedback(con, period, folder.staging, warehouse.read_contacts(settings.warehouse), report=report)
             if summary.blocking_failures and not allow_failed_checks:
                 summary.outcome = "blocked"
                 folder.commit()
