@@ -127,7 +127,7 @@ def print_run(summary) -> None:
     click.echo(f"{summary.period}: {len(files)} file(s) ({parts}); {rows} service rows accepted, {rejected} rejected")
     for f in files:
         if f.status != "accepted" or f.message:
-            click.echo(f"  {f.status:9} {f.file_name}: {f.message or ''}")
+            click.echo(f"  {f.status:9} {f.message or f.file_name}")
     if summary.timings:
         click.echo("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items()))
 

@@ -1,0 +1,311 @@
+"""Inbox -> raw and audit tables. The entry point is `ingest_inbox`.
+
+Files are hashed and numbered in sorted name order, read and checked in a thread pool (one
+file never sees another), then the cross-file rules are applied (same bytes as an earlier
+file: `duplicate`; several different files for one organisation and period: all rejected),
+and everything is appended to DuckDB by one writer, table by table, through Arrow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from ingest import messages, values
+from ingest.periods import parse_period, peildatum, period_of
+from ingest.read import ROW, FileRejected, Sheet, check_container, open_book
+from ingest.rows import AUDIT_COLUMNS, Refs, empty_audit, load_refs, org_info, validate_services
+from ingest.schema import SHEET_ORG, SHEET_SERVICES, TEMPLATE_VERSIONS
+from ingest.tables import ensure_tables
+
+log = logging.getLogger(__name__)
+
+CSV_NAME = re.compile(r"([A-Za-z0-9-]+)_([0-9]{4}-Q[1-4])\.csv", re.IGNORECASE)
+NAME_PREFIX = re.compile(r"([A-Za-z0-9-]+)_([0-9]{4}-Q[1-4])", re.IGNORECASE)
+RAW_SCHEMA = {"sheet": pl.Utf8, "row_number": pl.Int32, "cells": pl.List(pl.Utf8)}
+
+
+def is_ignored(path: Path) -> bool:
+    """Editor lock files, hidden files and sub-folders are not submissions."""
+    return path.is_dir() or path.name.startswith((".", "~$"))
+
+
+@dataclass
+class FileOutcome:
+    file_id: int
+    file_name: str
+    status: str  # accepted | rejected | duplicate
+    message: str | None = None
+    org_code: str | None = None
+    period: str | None = None
+    rows_total: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+    sha256: str = ""
+    bytes: int = 0
+    peildatum: dt.date | None = None
+    template_version: str | None = None
+
+
+@dataclass
+class IngestResult:
+    files: list[FileOutcome]
+    contacts: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class _Parsed:
+    """Everything one file contributes (frames without file_id)."""
+
+    outcome: FileOutcome
+    raw: pl.DataFrame
+    services: pl.DataFrame | None = None
+    rejected: pl.DataFrame = field(default_factory=empty_audit)
+    warnings: pl.DataFrame = field(default_factory=empty_audit)
+    contact: dict | None = None
+
+
+def ingest_inbox(con, inbox: Path, period: str, run_id: str, *, max_bytes: int = 50 * 2**20,
+                 max_unpacked_bytes: int = 500 * 2**20, progress: Callable[[str], None] | None = None,
+                 workers: int | None = None) -> IngestResult:
+    """Ingest every file of `inbox` for `period` into the raw and audit tables of `con`."""
+    parse_period(period)
+    ensure_tables(con)
+    inbox = Path(inbox)
+    say = progress or (lambda _msg: None)
+    received_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    paths = []
+    for path in sorted(inbox.iterdir(), key=lambda p: p.name):
+        if is_ignored(path):
+            log.info("ignored %s (hidden file, lock file or folder)", path.name)
+            say(f"ignored {path.name} (hidden file, lock file or folder)")
+        else:
+            paths.append(path)
+
+    next_id = con.execute("select coalesce(max(file_id), 0) + 1 from audit.files").fetchone()[0]
+    known = {sha: (fid, name, org, per) for sha, fid, name, org, per in con.execute(
+        "select sha256, min(file_id), arg_min(file_name, file_id), arg_min(org_code, file_id), "
+        "arg_min(period, file_id) from audit.files group by sha256").fetchall()}
+    outcomes: list[FileOutcome] = []
+    to_parse: list[FileOutcome] = []
+    copies: list[tuple[FileOutcome, FileOutcome]] = []  # (duplicate, its original in this run)
+    for i, path in enumerate(paths):
+        out = FileOutcome(next_id + i, path.name, "rejected", sha256=_sha256(path), bytes=path.stat().st_size)
+        outcomes.append(out)
+        if out.sha256 in known:
+            fid, name, org, per = known[out.sha256]
+            out.status, out.org_code, out.period = "duplicate", org, per
+            out.message = messages.duplicate_file(out.file_name, name, fid)
+            copies += [(out, o) for o in to_parse if o.sha256 == out.sha256]
+        else:
+            known[out.sha256] = (out.file_id, out.file_name, None, None)
+            to_parse.append(out)
+
+    refs = load_refs()
+    limits = (max_bytes, max_unpacked_bytes)
+    n_workers = workers or min(4, os.cpu_count() or 1)
+    parsed: list[_Parsed] = []
+    with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
+        jobs = [pool.submit(_parse_safely, inbox / o.file_name, o, period, refs, limits) for o in to_parse]
+        for n, job in enumerate(jobs, 1):
+            parsed.append(job.result())
+            say(f"read {n}/{len(jobs)}: {parsed[-1].outcome.file_name} ({parsed[-1].outcome.status})")
+    _reject_conflicts(parsed, period)
+    for dup, original in copies:
+        dup.org_code, dup.period = original.org_code, original.period
+    _write(con, outcomes, parsed, received_at, run_id)
+    contacts = {}
+    for p in parsed:
+        if p.outcome.status == "accepted" and p.contact:
+            contacts[p.outcome.org_code] = {**p.contact, "file_name": p.outcome.file_name,
+                                            "received_at": received_at.isoformat()}
+    return IngestResult(outcomes, contacts)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(2**20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _parse_safely(path: Path, out: FileOutcome, period: str, refs: Refs, limits: tuple[int, int]) -> _Parsed:
+    parsed = _Parsed(out, pl.DataFrame(schema=RAW_SCHEMA))
+    try:
+        _parse(path, parsed, period, refs, limits)
+    except FileRejected as exc:
+        out.status, out.message = "rejected", str(exc)
+    except Exception as exc:  # noqa: BLE001 - any input must end in a message, never a traceback
+        log.debug("unexpected error reading %s", path.name, exc_info=True)
+        out.status = "rejected"
+        out.message = messages.unreadable(out.file_name, f"{type(exc).__name__}: {exc}"[:200])
+    if out.status == "rejected":
+        parsed.services = None
+    return parsed
+
+
+def _raw(sheet: Sheet, frame: pl.DataFrame | None = None) -> pl.DataFrame:
+    frame = sheet.frame if frame is None else frame
+    return frame.select(sheet=pl.lit(sheet.name), row_number=pl.col(ROW),
+                        cells=pl.concat_list([pl.col(c).fill_null("") for c in sheet.cell_columns])
+                        if sheet.cell_columns else pl.lit([], pl.List(pl.Utf8)))
+
+
+def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[int, int]) -> None:
+    out, name = parsed.outcome, path.name
+    check_container(path, *limits)
+    book = open_book(path)
+    services = book.sheet(SHEET_SERVICES)
+    raws = []
+    file_warnings = []
+    info: dict[str, str] = {}
+    if book.kind == "csv":
+        m = CSV_NAME.fullmatch(name)
+        if services is not None:
+            raws.append(_raw(services))
+        parsed.raw = pl.concat(raws)
+        if not m:
+            raise FileRejected(messages.bad_csv_name(name))
+        info = {"org_code": m[1], "period": m[2].upper()}
+    else:
+        org = book.sheet(SHEET_ORG)
+        if org is not None:
+            info, blanked = org_info(org)
+            raws.append(_raw(org, blanked))
+        if services is not None:
+            raws.append(_raw(services))
+        parsed.raw = pl.concat(raws) if raws else parsed.raw
+        if services is None:
+            raise FileRejected(messages.no_sheet(name, SHEET_SERVICES, book.sheet_names))
+        if org is None:
+            raise FileRejected(messages.no_sheet(name, SHEET_ORG, book.sheet_names))
+    # organisation and period
+    org_code = (info.get("org_code") or "").upper()
+    if not org_code:
+        raise FileRejected(messages.missing_org_code(name))
+    if org_code not in refs.org_codes:
+        raise FileRejected(messages.unknown_org_code(name, info["org_code"]))
+    out.org_code = org_code
+    if "period" in info:
+        try:
+            year, quarter = parse_period(info["period"].replace(" ", ""))
+        except ValueError:
+            raise FileRejected(messages.unreadable_period(name, "Periode", info["period"])) from None
+        out.period = f"{year}-Q{quarter}"
+    else:
+        day = values.date_value(info.get("peildatum"))
+        if day is None:
+            raise FileRejected(messages.unreadable_period(name, "Peildatum", info.get("peildatum")))
+        out.period = period_of(day)
+    out.peildatum = peildatum(out.period)
+    if out.period != period:
+        raise FileRejected(messages.wrong_period(name, out.period, period))
+    version = info.get("template_version")
+    if version is not None and version not in TEMPLATE_VERSIONS:
+        file_warnings.append(("unknown_template_version", messages.unknown_template_version(version)))
+        version = None
+    if book.kind != "csv":
+        m = NAME_PREFIX.match(name)
+        if m and (m[1].upper() != org_code or m[2].upper() != out.period):
+            file_warnings.append(("file_name_mismatch",
+                                  messages.name_mismatch(m[1], m[2].upper(), org_code, out.period)))
+    # rows
+    result = validate_services(services, name, version, refs)
+    out.template_version = result.template_version
+    out.rows_total, out.rows_accepted = result.rows_total, result.rows_accepted
+    out.rows_rejected, out.rows_skipped = result.rows_rejected, result.rows_skipped
+    file_level = pl.DataFrame(
+        {"sheet": [None] * len(file_warnings), "row_number": [None] * len(file_warnings),
+         "column": [None] * len(file_warnings), "value": [None] * len(file_warnings),
+         "code": [c for c, _ in file_warnings], "message": [m for _, m in file_warnings],
+         "raw_row": [None] * len(file_warnings)}, schema=AUDIT_COLUMNS)
+    parsed.rejected = result.rejected
+    parsed.warnings = pl.concat([file_level, result.warnings])
+    if result.data_rows and not result.rows_accepted:
+        raise FileRejected(messages.all_rows_rejected(name, result.data_rows))
+    out.status = "accepted"
+    parsed.services = result.services
+    parsed.contact = {k: info.get(k) for k in ("contact_name", "contact_email")}
+
+
+def _reject_conflicts(parsed: list[_Parsed], period: str) -> None:
+    """Two or more different files for one organisation and the batch period: all rejected."""
+    by_org: dict[str, list[_Parsed]] = defaultdict(list)
+    for p in parsed:
+        if p.outcome.org_code and p.outcome.period == period:
+            by_org[p.outcome.org_code].append(p)
+    for org, group in by_org.items():
+        if len(group) < 2:
+            continue
+        names = [p.outcome.file_name for p in group]
+        for p in group:
+            p.outcome.status = "rejected"
+            p.outcome.message = messages.conflicting_files(p.outcome.file_name, org, period,
+                                                           [n for n in names if n != p.outcome.file_name])
+            p.services = None
+
+
+def _write(con, outcomes: list[FileOutcome], parsed: list[_Parsed], received_at: dt.datetime,
+           run_id: str) -> None:
+    files = pl.DataFrame(
+        [{"file_id": o.file_id, "file_name": o.file_name, "sha256": o.sha256, "bytes": o.bytes,
+          "received_at": received_at, "run_id": run_id, "org_code": o.org_code, "period": o.period,
+          "peildatum": o.peildatum, "template_version": o.template_version, "status": o.status,
+          "message": o.message, "rows_total": o.rows_total, "rows_accepted": o.rows_accepted,
+          "rows_rejected": o.rows_rejected, "rows_skipped": o.rows_skipped} for o in outcomes],
+        schema={"file_id": pl.Int64, "file_name": pl.Utf8, "sha256": pl.Utf8, "bytes": pl.Int64,
+                "received_at": pl.Datetime("us"), "run_id": pl.Utf8, "org_code": pl.Utf8, "period": pl.Utf8,
+                "peildatum": pl.Date, "template_version": pl.Utf8, "status": pl.Utf8, "message": pl.Utf8,
+                "rows_total": pl.Int32, "rows_accepted": pl.Int32, "rows_rejected": pl.Int32,
+                "rows_skipped": pl.Int32},
+    )
+
+    def tagged(frames: list[tuple[FileOutcome, pl.DataFrame]]) -> pl.DataFrame | None:
+        frames = [f.with_columns(file_id=pl.lit(o.file_id, pl.Int64)) for o, f in frames if f.height]
+        return pl.concat(frames, how="diagonal_relaxed") if frames else None
+
+    raw = tagged([(p.outcome, p.raw) for p in parsed])
+    rejected = tagged([(p.outcome, p.rejected) for p in parsed])
+    warnings = tagged([(p.outcome, p.warnings) for p in parsed])
+    services = tagged([(p.outcome, p.services.with_columns(
+        sheet=pl.lit(SHEET_SERVICES), org_code=pl.lit(p.outcome.org_code), period=pl.lit(p.outcome.period),
+        template_version=pl.lit(p.outcome.template_version)))
+        for p in parsed if p.services is not None and p.outcome.status == "accepted"])
+    con.execute("begin transaction")
+    try:
+        for table, frame in (("audit.files", files), ("raw.raw_rows", raw), ("audit.rejected_rows", rejected),
+                             ("audit.warnings", warnings), ("raw.service_rows", services)):
+            if frame is not None and frame.height:
+                con.register("_ingest_frame", _ArrowStream(frame))
+                con.execute(f"insert into {table} by name select * from _ingest_frame")
+                con.unregister("_ingest_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+class _ArrowStream:
+    """A polars frame seen by DuckDB through the Arrow PyCapsule stream interface only.
+
+    Registering the DataFrame itself (or a pyarrow Table) makes DuckDB import
+    pyarrow.dataset and with it pandas: seconds per process for nothing."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.frame.__arrow_c_stream__(requested_schema)
+

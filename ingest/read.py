@@ -1,0 +1,208 @@
+"""Files -> cells: every sheet as a polars frame of text cells, with spreadsheet row numbers.
+
+A file that cannot be read as a spreadsheet raises `FileRejected` with the Dutch message for
+audit.files. Containers are checked before any parser touches them: size, magic bytes
+(an OLE2 container where an .xlsx is expected is an encrypted workbook), and the zip central
+directory (declared unpacked size and compression ratio: zip bombs).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from ingest import messages
+from ingest.schema import fold
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
+SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_RATIO = 200  # uncompressed/compressed of one zip member; spreadsheets stay far below
+ROW = "row_number"  # the spreadsheet row number column of every sheet frame
+CSV_SEPARATORS = (";", "\t", ",")  # preference order on a tie
+
+
+class FileRejected(Exception):
+    """The whole file is rejected; `str(exc)` is the Dutch message for audit.files."""
+
+
+@dataclass
+class Sheet:
+    """One sheet: `frame` has text columns c0..cN (null or '' for empty cells) and `row_number`
+    (1-based, as a spreadsheet program shows it); trailing empty rows are dropped.
+    `numeric(i)` says per frame row whether cell i held a number (not text)."""
+
+    name: str
+    frame: pl.DataFrame
+    numeric: Callable[[int], pl.Series]
+
+    @property
+    def cell_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != ROW]
+
+
+@dataclass
+class Book:
+    kind: str  # xlsx | xls | ods | csv
+    sheet_names: list[str]
+    _load: Callable[[str], Sheet]
+
+    def sheet(self, wanted: str) -> Sheet | None:
+        """The sheet named `wanted`, matched case-insensitively after trimming."""
+        for name in self.sheet_names:
+            if fold(name) == fold(wanted):
+                return self._load(name)
+        return None
+
+
+def check_container(path: Path, max_bytes: int, max_unpacked_bytes: int) -> None:
+    """Reject what is not a spreadsheet before a parser sees it (size, kind, zip bomb, password)."""
+    name, suffix = path.name, path.suffix.lower()
+    size = path.stat().st_size
+    if suffix not in SUFFIXES:
+        raise FileRejected(messages.wrong_kind(name, suffix))
+    if size == 0:
+        raise FileRejected(messages.empty_file(name))
+    if size > max_bytes:
+        raise FileRejected(messages.file_too_large(name, size, max_bytes))
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if suffix == ".csv":
+        if head.startswith((ZIP_MAGIC, OLE2_MAGIC)) or b"\x00" in head:
+            raise FileRejected(messages.not_what_extension_says(name, suffix))
+        return
+    if head.startswith(OLE2_MAGIC):
+        if suffix == ".xls":
+            return
+        if suffix == ".xlsx":  # an encrypted OOXML workbook is an OLE2 container
+            raise FileRejected(messages.password_protected(name))
+        raise FileRejected(messages.not_what_extension_says(name, suffix))
+    if not head.startswith(ZIP_MAGIC) or suffix == ".xls":
+        raise FileRejected(messages.not_what_extension_says(name, suffix))
+    _check_zip(path, suffix, max_unpacked_bytes)
+
+
+def _check_zip(path: Path, suffix: str, max_unpacked_bytes: int) -> None:
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            ratio = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 2**20),
+                        default=0)
+            if total > max_unpacked_bytes or ratio > MAX_RATIO:
+                raise FileRejected(messages.unpacks_too_large(name, max_unpacked_bytes))
+            names = {i.filename for i in infos}
+            if suffix == ".ods" and "META-INF/manifest.xml" in names:
+                manifest = zf.read("META-INF/manifest.xml")
+                if b"encryption-data" in manifest:
+                    raise FileRejected(messages.password_protected(name))
+            if suffix == ".xlsx" and "[Content_Types].xml" not in names:
+                raise FileRejected(messages.not_what_extension_says(name, suffix))
+            if suffix == ".ods" and "content.xml" not in names:
+                raise FileRejected(messages.not_what_extension_says(name, suffix))
+    except zipfile.BadZipFile as exc:
+        raise FileRejected(messages.unreadable(name, "kapot of onvolledig zip-archief")) from exc
+
+
+def open_book(path: Path) -> Book:
+    """Open a checked file (see check_container) for reading its sheets."""
+    if path.suffix.lower() == ".csv":
+        return _csv_book(path)
+    return _workbook(path)
+
+
+# ---- workbooks (fastexcel / calamine) ---------------------------------------------------
+
+def _workbook(path: Path) -> Book:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        names = list(reader.sheet_names)
+    except Exception as exc:  # noqa: BLE001 - calamine's errors are many and untyped
+        raise FileRejected(_calamine_message(path.name, exc)) from exc
+
+    def load(name: str) -> Sheet:
+        try:
+            df = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        except Exception as exc:  # noqa: BLE001
+            raise FileRejected(_calamine_message(path.name, exc)) from exc
+        frame = _finish(df)
+
+        def numeric(i: int) -> pl.Series:
+            col = f"__UNNAMED__{i}"  # fastexcel's name of the i-th column when there is no header row
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, use_columns=[col],
+                                      dtypes={col: "boolean"})
+            batch, _errors = sheet.to_arrow_with_errors()  # text cells are errors -> null
+            flags = pl.Series(batch.column(0)).is_not_null()
+            return flags.extend_constant(False, max(frame.height - len(flags), 0))[: frame.height]
+
+        return Sheet(name, frame, numeric)
+
+    return Book(path.suffix.lower().lstrip("."), names, load)
+
+
+def _calamine_message(name: str, exc: Exception) -> str:
+    text = str(exc)
+    if re.search(r"password|encrypt", text, re.I):
+        return messages.password_protected(name)
+    return messages.unreadable(name, text.splitlines()[0][:200] if text else type(exc).__name__)
+
+
+def _finish(df: pl.DataFrame) -> pl.DataFrame:
+    """Name cell columns c0..cN, add the 1-based row number, drop trailing empty rows."""
+    df = df.rename({old: f"c{i}" for i, old in enumerate(df.columns)}).with_columns(
+        pl.all().cast(pl.Utf8)
+    )
+    df = df.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int32))
+    cells = [c for c in df.columns if c != ROW]
+    if not cells:
+        return df.head(0)
+    filled = pl.any_horizontal([pl.col(c).str.replace_all("\u00a0", " ").str.strip_chars() != "" for c in cells])
+    last = df.select(pl.when(filled.fill_null(False)).then(pl.col(ROW)).max()).item()
+    return df.filter(pl.col(ROW) <= (last or 0)).select(ROW, *cells)
+
+
+# ---- CSV ---------------------------------------------------------------------------------
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_separator(text: str) -> str:
+    """The separator among `;`, tab and `,` occurring most often in the first non-empty line
+    (outside quotes)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', "", first)
+    return max(CSV_SEPARATORS, key=lambda s: (unquoted.count(s), -CSV_SEPARATORS.index(s)))
+
+
+def _csv_book(path: Path) -> Book:
+    from ingest.schema import SHEET_SERVICES
+
+    text = decode(path.read_bytes())
+    # The stdlib reader keeps every record, also empty lines (as []), and handles quoted
+    # newlines, so record i is row i; polars' reader drops or splits such lines.
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text)))
+    width = max((len(r) for r in records), default=0)
+    columns = {f"c{i}": [r[i] if i < len(r) else None for r in records] for i in range(width)}
+    df = pl.DataFrame(columns, schema={c: pl.Utf8 for c in columns})
+    frame = _finish(df)
+
+    def numeric(i: int) -> pl.Series:
+        return pl.Series([False] * frame.height, dtype=pl.Boolean)
+
+    return Book("csv", [SHEET_SERVICES], lambda name: Sheet(SHEET_SERVICES, frame, numeric))

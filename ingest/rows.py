@@ -1,0 +1,363 @@
+"""Row rules of the Clouddiensten sheet (see ../shared/spec/submission.md) and the
+Organisatie key/value sheet: header detection, normalisation, rejected rows, warnings.
+
+Everything is a polars expression over the whole sheet: each rule is one entry in a list
+of (code, column, condition, message) checks; the audit records are those checks filtered.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from ingest import messages, values
+from ingest.read import ROW, FileRejected, Sheet
+from ingest.schema import (
+    COLUMNS,
+    ORG_KEYS,
+    SERVICE_COLUMNS,
+    TEMPLATE_VERSIONS,
+    Column,
+    header_index,
+    header_key,
+    required_header_keys,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+AUDIT_COLUMNS = {"sheet": pl.Utf8, "row_number": pl.Int32, "column": pl.Utf8, "value": pl.Utf8,
+                 "code": pl.Utf8, "message": pl.Utf8, "raw_row": pl.List(pl.Utf8)}
+TOTAL_WORDS = ("totaal", "total")
+CONTACT_KEYS = ("contact_name", "contact_email")
+
+
+def alias_key(text: pl.Expr) -> pl.Expr:
+    """The vendor alias key: lower-case, white space collapsed and trimmed, trailing `.` and `,`
+    ignored. The same expression as dbt's macro `alias_key` (macros/keys.sql): RE2's `\\s`
+    is ASCII white space, spelled out here because Rust's `\\s` is Unicode."""
+    collapsed = text.str.to_lowercase().str.replace_all(r"[\t\n\f\r ]+", " ")
+    return collapsed.str.replace(r"[\t\n\f\r .,]+$", "").str.strip_chars(" \t\n\f\r")
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Reference data the row rules need (from the dbt seeds)."""
+
+    alias_keys: frozenset[str]
+    eer_countries: frozenset[str]
+    org_codes: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def load_refs(seeds: Path = SEEDS) -> Refs:
+    def rows(name: str) -> list[dict[str, str]]:
+        with (seeds / name).open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    aliases = pl.DataFrame({"a": [r["alias"] for r in rows("vendor_aliases.csv")]})
+    keys = aliases.select(alias_key(pl.col("a"))).to_series().to_list()
+    eer = {r["iso2"] for r in rows("countries.csv") if r["in_eer"].strip().lower() == "true"}
+    orgs = {r["org_code"].strip().upper() for r in rows("organisations.csv")}
+    return Refs(frozenset(keys), frozenset(eer), frozenset(orgs))
+
+
+def empty_audit() -> pl.DataFrame:
+    return pl.DataFrame(schema=AUDIT_COLUMNS)
+
+
+def _clean(c: str) -> pl.Expr:
+    return values.clean_text(pl.col(c).cast(pl.Utf8))
+
+
+# ---- Organisatie ----------------------------------------------------------------------
+
+def org_info(sheet: Sheet) -> tuple[dict[str, str], pl.DataFrame]:
+    """(internal key -> trimmed value text, the sheet frame with contact values blanked).
+
+    Keys are in the first column, values in the second; the first occurrence of a key wins."""
+    cells = sheet.cell_columns
+    info: dict[str, str] = {}
+    if not cells:
+        return info, sheet.frame
+    key_col, value_cols = cells[0], cells[1:]
+    keys = sheet.frame.select(pl.col(key_col).fill_null("")).to_series().to_list()
+    folded = [header_key(k).rstrip(":").strip() for k in keys]
+    if value_cols:
+        vals = sheet.frame.select(pl.col(value_cols[0])).to_series().to_list()
+        for k, v in zip(folded, vals):
+            name = ORG_KEYS.get(k)
+            text = values.clean_text_value(v) if v is not None else None
+            if name and name not in info and text is not None:
+                info[name] = text
+    contact = pl.Series(folded).is_in([k for k, n in ORG_KEYS.items() if n in CONTACT_KEYS])
+    blanked = sheet.frame.with_columns(
+        [pl.when(contact).then(pl.lit(None, pl.Utf8)).otherwise(pl.col(c)).alias(c) for c in value_cols]
+    )
+    return info, blanked
+
+
+# ---- Clouddiensten --------------------------------------------------------------------
+
+@dataclass
+class Header:
+    index: int  # frame index of the header row
+    row_number: int
+    version: str
+    columns: dict[str, tuple[str, str]]  # Column.name -> (cell column, header as written)
+    unknown: list[str]  # headers as written that match no column
+
+
+def find_header(sheet: Sheet, file_name: str, version: str | None) -> Header:
+    """The first row that holds every required header (of `version`, or of either version)."""
+    versions = [version] if version else list(reversed(TEMPLATE_VERSIONS))  # 2025.1 first
+    cells = sheet.cell_columns
+    best: tuple[int, int, str] | None = None  # (matched, row_number, version)
+    for i, row in enumerate(sheet.frame.select(ROW, *cells).iter_rows()):
+        texts = {c: _written(v) for c, v in zip(cells, row[1:]) if v is not None and _written(v)}
+        keys = {header_key(t) for t in texts.values()}
+        for v in versions:
+            required = required_header_keys(v)
+            matched = len(required & keys)
+            if matched == len(required):
+                return _header(i, row[0], v, texts)
+            if best is None or matched > best[0]:
+                best = (matched, row[0], v)
+    v = best[2] if best else versions[0]
+    found = {header_key(str(x)) for x in _row_values(sheet, best[1])} if best and best[0] else set()
+    missing = [c.header for c in COLUMNS[v] if c.required and header_key(c.header) not in found]
+    raise FileRejected(messages.no_header_row(file_name, sheet.name, missing, best[1] if best and best[0] else None))
+
+
+def _written(header: object) -> str:
+    """A header as written, for messages: white space and line breaks collapsed, without the
+    template's required-marker `*`."""
+    return " ".join(str(header).split()).rstrip("*").strip()
+
+
+def _row_values(sheet: Sheet, row_number: int) -> list[str]:
+    row = sheet.frame.filter(pl.col(ROW) == row_number).select(sheet.cell_columns).row(0)
+    return [v for v in row if v is not None]
+
+
+def _header(index: int, row_number: int, version: str, texts: dict[str, str]) -> Header:
+    known = header_index(version)
+    columns: dict[str, tuple[str, str]] = {}
+    unknown: list[str] = []
+    for cell, text in texts.items():
+        col = known.get(header_key(text))
+        if col is None or col.name in columns:
+            unknown.append(text)
+        else:
+            columns[col.name] = (cell, text)
+    return Header(index, row_number, version, columns, unknown)
+
+
+@dataclass
+class SheetResult:
+    template_version: str
+    header_row: int
+    services: pl.DataFrame  # accepted rows: row_number + SERVICE_COLUMNS, normalised
+    rejected: pl.DataFrame  # AUDIT_COLUMNS
+    warnings: pl.DataFrame  # AUDIT_COLUMNS
+    rows_total: int
+    rows_accepted: int
+    rows_rejected: int
+    rows_skipped: int
+
+    @property
+    def data_rows(self) -> int:
+        return self.rows_accepted + self.rows_rejected
+
+
+def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: Refs) -> SheetResult:
+    """Apply every row rule of the spec to the Clouddiensten sheet."""
+    header = find_header(sheet, file_name, version)
+    cells = sheet.cell_columns
+    cols = {c.name: c for c in COLUMNS[header.version]}
+    body = sheet.frame.slice(header.index + 1)
+
+    def text_of(name: str) -> pl.Expr:
+        cell = header.columns.get(name)
+        return pl.col(cell[0]) if cell else pl.lit(None, pl.Utf8)
+
+    amount_cell = header.columns.get("annual_cost_eur")
+    is_number = sheet.numeric(int(amount_cell[0][1:])).slice(header.index + 1) if amount_cell else None
+    d = body.select(
+        ROW,
+        raw_row=pl.concat_list([pl.col(c).fill_null("") for c in cells]),
+        first=pl.coalesce([_clean(c) for c in cells]),
+        **{f"t_{name}": text_of(name) for name in SERVICE_COLUMNS},
+    )
+    d = d.with_columns(n_amount=is_number if is_number is not None else pl.lit(False))
+    d = d.with_columns(**{name: _normalise(cols.get(name), f"t_{name}") for name in SERVICE_COLUMNS})
+    skip_empty = pl.col("first").is_null()
+    skip_total = pl.col("first").str.to_lowercase().str.strip_chars_end(":").is_in(TOTAL_WORDS)
+    d = d.with_columns(skip=(skip_empty | skip_total).fill_null(False))
+
+    loc = messages.location(file_name, sheet.name, pl.col(ROW), None)
+    audit_rows: list[tuple[str, pl.LazyFrame]] = []  # (kind, records): collected together, one query
+
+    def check(kind: str, code: str, name: str | None, cond: pl.Expr, text: pl.Expr | str,
+              frame: pl.DataFrame) -> None:
+        written = header.columns[name][1] if name in header.columns else (cols[name].header if name in cols else None)
+        prefix = messages.location(file_name, sheet.name, pl.col(ROW), written) if name else loc
+        value = pl.col(f"t_{name}") if name else pl.lit(None, pl.Utf8)
+        records = frame.lazy().filter(cond.fill_null(False)).select(
+            sheet=pl.lit(sheet.name), row_number=pl.col(ROW), column=pl.lit(written, pl.Utf8),
+            value=value.cast(pl.Utf8), code=pl.lit(code), message=messages.at(prefix, text),
+            raw_row=pl.col("raw_row"),
+        )
+        audit_rows.append((kind, records))
+
+    # skipped rows
+    check("warning", "row_skipped_empty", None, pl.col("skip") & skip_empty, messages.ROW_SKIPPED_EMPTY, d)
+    check("warning", "row_skipped_total", None, pl.col("skip") & ~skip_empty, messages.ROW_SKIPPED_TOTAL, d)
+
+    # rejections: required fields, then duplicate Dienst-ID
+    data = d.filter(~pl.col("skip"))
+    for col in cols.values():
+        if not col.required:
+            continue
+        given = values.clean_text(pl.col(f"t_{col.name}")).is_not_null()
+        allowed = col.codes.allowed_text() if col.codes else None
+        check("reject", "required_missing", col.name, ~given, messages.required_missing(allowed), data)
+        if col.codes:
+            check("reject", "invalid_value", col.name, given & pl.col(col.name).is_null(),
+                  messages.invalid_value(pl.col(f"t_{col.name}"), allowed), data)
+    id_key = pl.col("service_id").str.to_lowercase()
+    check("reject", "duplicate_service_id", "service_id",
+          id_key.is_not_null() & (pl.len().over(id_key) > 1),
+          messages.duplicate_service_id(pl.col("service_id")), data)
+
+    rejected = _records(audit_rows, "reject")
+    bad_rows = rejected.select(pl.col("row_number").unique())
+    accepted = data.join(bad_rows, left_on=ROW, right_on="row_number", how="anti")
+    accepted = _warn_and_blank(accepted, cols, refs, check)
+    warnings = _records(audit_rows, "warning")
+    if header.row_number > 1:
+        warnings = _prepend(warnings, sheet.name, None, None, "header_below_row_1",
+                            messages.at(messages.location(file_name, sheet.name),
+                                        messages.header_below_row_1(header.row_number)))
+    for text in header.unknown:
+        warnings = _prepend(warnings, sheet.name, header.row_number, text, "unknown_column",
+                            messages.at(messages.location(file_name, sheet.name, header.row_number, text),
+                                        messages.unknown_column(text)))
+    services = _services(accepted)
+    n_skipped = d.filter(pl.col("skip")).height
+    return SheetResult(header.version, header.row_number, services, rejected, warnings,
+                       rows_total=d.height, rows_accepted=services.height,
+                       rows_rejected=bad_rows.height, rows_skipped=n_skipped)
+
+
+_NULLS = {"text": pl.Utf8, "code": pl.Utf8, "bool": pl.Boolean, "date": pl.Date,
+          "amount": values.AMOUNT_DTYPE, "countries": values.COUNTRIES_DTYPE}
+
+
+def _normalise(col: Column | None, t: str) -> pl.Expr:
+    """The normalised value of one column; a column the template version lacks is NULL."""
+    text = pl.col(t)
+    if col is None:
+        kind = next(c.kind for c in COLUMNS["2025.1"] if f"t_{c.name}" == t)
+        return pl.lit(None, _NULLS[kind])
+    if col.kind == "text":
+        return values.clean_text(text)
+    if col.kind == "code":
+        return values.code(text, col.codes)
+    if col.kind == "bool":
+        return values.yes_no(text)
+    if col.kind == "date":
+        return values.date(text)
+    if col.kind == "amount":
+        return values.amount(text, pl.col("n_amount"))
+    if col.kind == "countries":
+        return values.countries(text)
+    raise ValueError(f"unknown column kind {col.kind!r}")
+
+
+def _warn_and_blank(acc: pl.DataFrame, cols: dict[str, Column], refs: Refs, check) -> pl.DataFrame:
+    """Warnings on accepted rows; unreadable optional values blanked (set NULL)."""
+
+    def given(name: str) -> pl.Expr:
+        return values.clean_text(pl.col(f"t_{name}")).is_not_null()
+
+    blank: dict[str, pl.Expr] = {}
+    for col in cols.values():
+        n = col.name
+        if col.required:
+            continue
+        if col.kind == "code":
+            allowed = col.codes.allowed_text()
+            bad = given(n) & pl.col(n).is_null()
+            check("warning", "invalid_optional_value", n, bad, messages.invalid_optional(pl.col(f"t_{n}"), allowed), acc)
+        elif col.kind == "date":
+            bad = given(n) & pl.col(n).is_null()
+            check("warning", "unreadable_date", n, bad, messages.unreadable_date(pl.col(f"t_{n}")), acc)
+        elif col.kind == "amount":
+            bad = given(n) & pl.col(n).is_null()
+            check("warning", "unreadable_amount", n, bad, messages.unreadable_amount(pl.col(f"t_{n}")), acc)
+            check("warning", "negative_amount", n, pl.col(n) < 0, messages.negative_amount(pl.col(f"t_{n}")), acc)
+            ambiguous = values.amount_ambiguous(pl.col(f"t_{n}"), pl.col("n_amount")) & (pl.col(n) >= 0)
+            check("warning", "ambiguous_amount", n, ambiguous,
+                  messages.ambiguous_amount(pl.col(f"t_{n}"), pl.col(n).cast(pl.Utf8).str.replace(r"\.", ",")), acc)
+            blank[n] = pl.when(pl.col(n) < 0).then(None).otherwise(pl.col(n))
+    for n, what in (("vendor_raw", "leveranciers"), ("provider_raw", "cloudaanbieders")):
+        if n in cols:
+            unknown = pl.col(n).is_not_null() & ~alias_key(pl.col(n)).is_in(list(refs.alias_keys))
+            check("warning", "unknown_vendor" if n == "vendor_raw" else "unknown_provider", n, unknown,
+                  messages.unknown_vendor(pl.col(f"t_{n}"), what), acc)
+    if "countries" in cols:
+        codes = pl.col("countries").struct.field("codes")
+        unknown = pl.col("countries").struct.field("unknown")
+        check("warning", "unknown_country", "countries", unknown.list.len() > 0,
+              messages.unknown_country(unknown.list.join(", ")), acc)
+        in_eer = codes.list.eval(pl.element().is_in(list(refs.eer_countries)))
+        non_eer = in_eer.list.eval(~pl.element()).list.any()
+        eer_not_nl = codes.list.eval(pl.element().is_in(list(refs.eer_countries - {"NL"}))).list.any()
+        declared = pl.col("location_declared")
+        mismatch = (
+            ((declared == "nl") & (non_eer | eer_not_nl))
+            | ((declared == "eea") & non_eer)
+            | ((declared == "non_eea") & (codes.list.len() > 0) & ~non_eer & (unknown.list.len() == 0))
+        )
+        check("warning", "countries_location_mismatch", "countries", mismatch,
+              messages.countries_mismatch(pl.col("t_countries"), cols["location_declared"].header,
+                                          pl.col("t_location_declared")), acc)
+    status = pl.col("status")
+    check("warning", "planned_without_start_date", "start_date",
+          status.is_in(["planned", "intended"]) & pl.col("start_date").is_null(),
+          messages.planned_without_start(pl.col("t_status")), acc)
+    if "reconsidered" in cols:
+        check("warning", "stopped_while_in_use", "reconsidered",
+              (pl.col("reconsidered") == "stopped") & status.is_in(["in_use", "migrating"]),
+              messages.stopped_while_in_use(cols["status"].header, pl.col("t_status")), acc)
+        blank["reconsidered"] = pl.when(given("reconsidered")).then(pl.col("reconsidered")).otherwise(pl.lit("no"))
+    return acc.with_columns(**blank) if blank else acc
+
+
+def _records(audit_rows: list[tuple[str, pl.LazyFrame]], kind: str) -> pl.DataFrame:
+    frames = [f for k, f in audit_rows if k == kind]
+    out = pl.concat(frames, how="vertical").collect() if frames else empty_audit()
+    return out.cast(AUDIT_COLUMNS).sort("row_number", maintain_order=True)
+
+
+def _prepend(frame: pl.DataFrame, sheet: str, row: int | None, column: str | None, code: str,
+             message: str) -> pl.DataFrame:
+    rec = pl.DataFrame([{"sheet": sheet, "row_number": row, "column": column, "value": column,
+                         "code": code, "message": message, "raw_row": None}], schema=AUDIT_COLUMNS)
+    return pl.concat([rec, frame], how="vertical")
+
+
+def _services(acc: pl.DataFrame) -> pl.DataFrame:
+    exprs = []
+    for name in SERVICE_COLUMNS:
+        if name == "countries":
+            exprs += [pl.col("countries").struct.field("codes").alias("countries"),
+                      pl.col("countries").struct.field("unknown").alias("countries_unknown")]
+        elif name == "bbn":
+            exprs.append(pl.col("bbn").cast(pl.Int32))
+        else:
+            exprs.append(pl.col(name))
+    return acc.select(pl.col(ROW).alias("row_number"), *exprs)
