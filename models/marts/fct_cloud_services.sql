@@ -1,0 +1,60 @@
+with services as (
+    select * from {{ ref('int_services_flagged') }}
+),
+
+final as (
+    select
+        period,
+        peildatum,
+        org_code,
+        org_name,
+        org_type,
+        ministry_code,
+        in_cloud_policy_scope,
+        in_rijksbreed_totals,
+        template_version,
+        service_id,
+        service_name,
+        vendor_raw,
+        vendor,
+        vendor_concern,
+        vendor_country,
+        provider_raw,
+        provider,
+        provider_concern,
+        provider_country,
+        service_model,
+        cloud_type,
+        process,
+        location_declared,
+        countries,
+        location,
+        personal_data,
+        bbn,
+        status,
+        reconsidered,
+        start_date,
+        exit_strategy,
+        fallback,
+        last_risk_assessment,
+        annual_cost_eur,
+        is_active,
+        is_public,
+        is_materieel,
+        us_direct,
+        us_indirect,
+        us_dependent,
+        in_eer,
+        is_foreign_migration,
+        source_file,
+        source_row,
+        submission_id,
+        -- additions beyond the spec's list
+        countries_unknown,
+        remarks,
+        is_eer_vendor,
+        is_reconsidered
+    from services
+)
+
+select * from final
