@@ -35,9 +35,14 @@ def sample_periods() -> list[str]:
 def sample_batch(session_root) -> dict:
     """`wolkenkaart run` over every sample period into one warehouse, once per session.
 
-    Returns {"warehouse": Path, "out": {period: Path}, "summaries": {period: RunSummary | None}}.
+    Returns {"warehouse": Path, "out": {period: Path}, "summaries": {period: RunSummary | None},
+    "after": {period: Path}} — "after" is a copy of the published warehouse (and its contacts
+    file) as it was right after that period's run (used by the crash tests as the previous state).
     """
+    import shutil
+
     from wolkenkaart.pipeline import Settings, run_batch
+    from wolkenkaart.warehouse import contacts_path
 
     root = session_root / "sample-batch"
     lock = session_root / "sample-batch.lock"
@@ -45,11 +50,17 @@ def sample_batch(session_root) -> dict:
     with open(lock, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         done = root / "done"
+        result["after"] = {}
         for period in sample_periods():
             result["out"][period] = root / "reports" / period
+            result["after"][period] = root / "after" / period / "warehouse.duckdb"
         if not done.exists():
             settings = Settings(warehouse=result["warehouse"])
             for period in sample_periods():
                 run_batch(period, SAMPLE_INBOX / period, result["out"][period], settings)
+                snapshot = result["after"][period]
+                snapshot.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(result["warehouse"], snapshot)
+                shutil.copyfile(contacts_path(result["warehouse"]), contacts_path(snapshot))
             done.touch()
     return result

@@ -34,7 +34,9 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 def run(expr_of, cells: list[str | None], is_number: list[bool] | None = None) -> list:
     """Apply a vectorised normaliser to a column of cells; return the Python values."""
-    frame = pl.DataFrame({"cell": cells, "num": is_number or [False] * len(cells)}, schema={"cell": pl.Utf8, "num": pl.Boolean})
+    frame = pl.DataFrame(
+        {"cell": cells, "num": is_number or [False] * len(cells)}, schema={"cell": pl.Utf8, "num": pl.Boolean}
+    )
     return frame.select(expr_of(pl.col("cell"), pl.col("num")).alias("out"))["out"].to_list()
 
 
@@ -116,7 +118,9 @@ def test_yes_no_rejects_everything_else(bad):
 
 @FAST
 @given(
-    answer=st.sampled_from([(t, True) for t in schema.YES_NO.synonyms["true"]] + [(t, False) for t in schema.YES_NO.synonyms["false"]]),
+    answer=st.sampled_from(
+        [(text, code == "true") for code, inputs in schema.YES_NO.synonyms.items() for text in inputs]
+    ),
     flips=st.lists(st.booleans(), min_size=8, max_size=8),
     left=PADDING,
     right=PADDING,
@@ -207,7 +211,10 @@ def test_excel_serial_1900_system_matches_iso():
     check(DATE, serials, expected)
 
 
-DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+DUTCH_MONTHS = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]
 DUTCH_SHORT = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
