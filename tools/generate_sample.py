@@ -309,6 +309,22 @@ def _us_vendors() -> set[str]:
 US_VENDORS = _us_vendors()
 
 
+def alias_key(text: str | None) -> str:
+    """The key the alias seed is matched on (macro `alias_key`): lower case, white space
+    collapsed, trailing '.' and ',' stripped."""
+    return " ".join((text or "").replace("\u00a0", " ").lower().split()).rstrip(".,")
+
+
+def _canonical_vendors() -> dict[str, str]:
+    """Alias key -> canonical vendor, from seeds/vendor_aliases.csv."""
+    with (ROOT / "seeds" / "vendor_aliases.csv").open(encoding="utf-8", newline="") as fh:
+        return {alias_key(r["alias"]): r["vendor"] for r in csv.DictReader(fh)}
+
+
+CANONICAL = _canonical_vendors()
+SWITCH_TO = ("Salesforce", "ServiceNow")  # a deliberate vendor change takes the first that is another vendor
+
+
 def _new_service(org: str, sid: str, rng: random.Random) -> Service:
     """A filler service that fits what the organisation told Parliament."""
     while True:
@@ -398,6 +414,7 @@ class Row:
     cells: dict[str, object]  # column name -> cell (str | float | int | date | None)
     outcome: str = "accepted"  # accepted | rejected | skipped
     notes: list[str] = field(default_factory=list)
+    service: Service | None = None  # the service the row renders (None: empty or totals row)
 
 
 class Renderer:
@@ -517,7 +534,7 @@ class Renderer:
             cells["countries"] = svc.countries or None
             cells["reconsidered"] = self.code("reconsidered", svc.reconsidered) if svc.reconsidered else None
             cells["annual_cost_eur"] = self.amount(svc.cost)
-        return Row(cells)
+        return Row(cells, service=svc)
 
     def header(self, col: schema.Column, i: int) -> str:
         text = col.header
@@ -786,6 +803,8 @@ DEFECTS = {
     "bad_reconsidered": ("accepted", "Heroverwogen 'Misschien' outside its list: value blanked with a warning"),
     "formula_name": ("accepted", "service name starts with '=': stored as text, never evaluated in outputs"),
     "markup_name": ("accepted", "service name with '<', '>' and '|': escaped in every output format"),
+    "vendor_change": ("accepted", "Leverancier was {old!r} in 2025-Q2, now {new!r} (another vendor) under the "
+                      "same Dienst-ID: quality warning (vendor changed)"),
 }
 
 
@@ -831,6 +850,11 @@ def apply_defect(sheet: Sheet, kind: str, index: int) -> None:
     elif kind == "markup_name":
         c["service_name"] = "Portaal <Mijn Dossier> | intern"
     outcome, what = DEFECTS[kind]
+    if kind == "vendor_change":  # only on rows whose vendor is in the alias seed
+        old = str(c["vendor_raw"]).strip()
+        new = next(v for v in SWITCH_TO if CANONICAL[alias_key(v)] != CANONICAL[alias_key(old)])
+        c["vendor_raw"] = new
+        what = what.format(old=old, new=new)
     if row.outcome != "rejected":
         row.outcome = outcome
     row.notes.append(what)
@@ -947,7 +971,8 @@ def plans(period: str) -> list[Plan]:
         Plan("LOGIUS", f"LOGIUS_{q}.xlsx", Style(extra_column="Contractnummer")),
         Plan("SSCICT", f"SSCICT_{q}.xlsx", Style(empty_rows=2)),
         Plan("DICTU", f"DICTU_{q}.xlsx", Style(dates="mixed", amounts="mixed")),
-        Plan("IND", f"IND_{q}.xlsx", Style()),
+        Plan("IND", f"IND_{q}.xlsx", Style(), (("vendor_change", 9),),
+             what="a service changes vendor under the same Dienst-ID"),
         Plan("RWS", f"RWS_{q}.xlsx", Style(padding=True), (("missing_bbn", 4),), what="a row without BBN-niveau"),
         Plan("RVO", f"RVO_{q}.xlsx", Style(org_keys="peildatum_only", peildatum_text=True),
              what="only Peildatum, written as text '30-9-2025'"),
@@ -956,7 +981,8 @@ def plans(period: str) -> list[Plan]:
         Plan("EZ", f"EZ_{q}.xlsx", Style(yes_no=("WAAR", "ONWAAR"))),
         Plan("JENV", f"JENV_{q}.xlsx", Style(yes_no=("1", "0"))),
         Plan("DNB", f"DNB_{q}.xlsx", Style(headers="breaks")),
-        Plan("BZK", f"BZK_{q}.xlsx", Style()),
+        Plan("BZK", f"BZK_{q}.xlsx", Style(), (("vendor_change", 3),),
+             what="a service changes vendor under the same Dienst-ID"),
         Plan("AENM", f"AENM_{q}.xlsx", Style()),
         Plan("AFM", f"AFM_{q}.xlsx", Style()),
         Plan("LVVN", f"LVVN_{q}.xlsx", Style()),
@@ -978,7 +1004,8 @@ def plans(period: str) -> list[Plan]:
 def resubmission_plans() -> list[Plan]:
     """A later run for 2025-Q2: KVK resubmits a corrected file (replaces its earlier one)."""
     return [Plan("KVK", "KVK_2025-Q2.xlsx", Style(), special="resubmit",
-                 what="KVK's corrected 2025-Q2 file: the 'n.t.b.' fixed and one service added")]
+                 what="KVK's corrected 2025-Q2 file: the 'n.t.b.' fixed and one forgotten service added "
+                 "(the one 2025-Q3 lists as new)")]
 
 
 # ----------------------------------------------------------------------------- generation
@@ -1028,6 +1055,12 @@ def _write_file(path: Path, plan: Plan, services: list[Service], period: str, or
         rows=[{"row": sheet.first_row_number() + i, "outcome": r.outcome, "what": "; ".join(r.notes)}
               for i, r in enumerate(sheet.rows) if r.notes],
     )
+    # what the quality checks across quarters see (taken out again before expected.json is written)
+    entry["_services"] = {
+        str(r.cells["service_id"]).strip().lower(): (str(r.cells["service_id"]).strip(),
+                                                     CANONICAL.get(alias_key(r.cells["vendor_raw"])), r.service.status)
+        for r in sheet.rows if r.outcome == "accepted" and r.service is not None}
+    entry["_rejected"] = {str(r.cells.get("service_id")).strip().lower() for r in sheet.rows if r.outcome == "rejected"}
     if plan.rejected:
         entry["reason"] = plan.rejected
         if plan.special != "all_rejected":
@@ -1081,14 +1114,25 @@ def generate(out: Path, seed: int = SEED) -> dict:
             "organisations_without_submission": sorted({o for o in names} - set(accepted)),
         }
 
+    expected["quality"] = {"2025-Q3": quality_across_quarters(expected["periods"]["2025-Q2"],
+                                                              expected["periods"]["2025-Q3"])}
+    for block in expected["periods"].values():
+        for f in block["files"].values():
+            f.pop("_services", None)
+            f.pop("_rejected", None)
+
     resubmit = out.parent / "resubmit" / "2025-Q2"
     resubmit.mkdir(parents=True, exist_ok=True)
     files = {}
     for plan in resubmission_plans():
         svc = [Service(**vars(s)) for s in q2[plan.org]]
-        svc.append(_service(random.Random(f"{seed}-resubmit"), f"{plan.org}-{len(svc) + 1:04d}", _offer("TOPdesk")))
+        # the added service is the one 2025-Q3 lists as new: same Dienst-ID, same vendor in both quarters
+        forgotten = next(s for s in q3[plan.org] if s.service_id not in {o.service_id for o in svc})
+        svc.append(Service(**vars(forgotten)))
         files[plan.name] = _write_file(resubmit / plan.name, plan, svc, "2025-Q2", names[plan.org],
                                        contacts[plan.org], random.Random(f"{seed}-resubmit-{plan.name}"), coverage)
+        files[plan.name].pop("_services")
+        files[plan.name].pop("_rejected")
     expected["resubmit"] = {"2025-Q2": {"files": files}}
 
     used = sorted(coverage.get("contacts", set()))
@@ -1099,6 +1143,32 @@ def generate(out: Path, seed: int = SEED) -> dict:
     (out.parent / "README.md").write_text(readme(expected), encoding="utf-8")
     expected["_coverage"] = coverage
     return expected
+
+
+def quality_across_quarters(previous: dict, current: dict) -> dict:
+    """The warnings the quarter-over-quarter checks give on `current` (organisations with an
+    accepted file in both periods; accepted rows only): a Dienst-ID whose canonical vendor
+    changed, and a service not `ended` before that is no longer in the current file. Each is
+    deliberate; the file's `what` says so."""
+    def accepted(block: dict) -> dict[str, tuple[str, dict]]:
+        return {f["org_code"]: (name, f) for name, f in block["files"].items() if f["status"] == "accepted"}
+
+    before, now = accepted(previous), accepted(current)
+    changes, gone = [], []
+    for org in sorted(before.keys() & now.keys()):
+        (_, old), (name, new) = before[org], now[org]
+        for key, (sid, vendor, status) in old["_services"].items():
+            if key in new["_services"]:
+                if new["_services"][key][1] != vendor:
+                    changes.append({"org_code": org, "service_id": new["_services"][key][0], "file": name,
+                                    "previous_vendor": vendor, "vendor": new["_services"][key][1]})
+            elif status != "ended":
+                how = "its row is rejected" if key in new["_rejected"] else "left out of the file"
+                gone.append({"org_code": org, "service_id": sid, "file": name, "how": how})
+                if how != "left out of the file":
+                    new["what"] += (f"; {sid} therefore disappears without status Beëindigd ({how}): "
+                                    "quality warning")
+    return {"vendor_changes": changes, "silent_disappearances": gone}
 
 
 def readme(expected: dict) -> str:
@@ -1133,6 +1203,16 @@ def readme(expected: dict) -> str:
         if "organisations_without_submission" in block:
             lines += ["", "Without an accepted submission (\"geen opgave\"): "
                       + ", ".join(block["organisations_without_submission"]) + "."]
+        lines.append("")
+    for period, q in expected["quality"].items():
+        lines += [f"## Quarter-over-quarter warnings for {period}", "",
+                  "A Dienst-ID keeps its vendor (the alias spelling may differ) and a service leaves only "
+                  "with status Beëindigd, except for these deliberate cases (organisations with an accepted "
+                  "file in both quarters, accepted rows only):", ""]
+        lines += [f"- vendor changed: {c['org_code']} `{c['service_id']}` ({c['previous_vendor']} → {c['vendor']}), "
+                  f"`{c['file']}`" for c in q["vendor_changes"]]
+        lines += [f"- disappeared without status Beëindigd: {d['org_code']} `{d['service_id']}` ({d['how']}), "
+                  f"`{d['file']}`" for d in q["silent_disappearances"]]
         lines.append("")
     return "\n".join(lines)
 

@@ -97,9 +97,10 @@ def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> N
     feedback files. See docs/cli.md.
     """
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
-    for noisy in ("great_expectations", "dbt", "urllib3", "fontTools", "matplotlib"):
-        logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.DEBUG)
+    # Our own progress at INFO; libraries (GX, dbt, fonts) only speak up with -vv.
+    logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.WARNING, format="%(message)s", stream=sys.stderr)
+    for ours in ("wolkenkaart", "ingest", "reports", "expectations"):
+        logging.getLogger(ours).setLevel(level)
     ctx.ensure_object(dict)
     try:
         ctx.obj["config"] = load_config(config)

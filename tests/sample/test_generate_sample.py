@@ -194,3 +194,38 @@ def test_contacts_txt_lists_every_contact_in_the_workbooks():
                 found.add(str(value))
     assert len(found) >= 50
     assert found <= listed
+
+
+def test_quarter_over_quarter_warnings_are_exactly_the_deliberate_ones():
+    """Read back with the real ingest: per organisation with an accepted file in both quarters, a
+    Dienst-ID keeps its canonical vendor and a service leaves only as ended, except for the
+    cases expected.json lists under `quality`."""
+    duckdb = pytest.importorskip("duckdb")
+    load = pytest.importorskip("ingest.load")
+    expected = json.loads((SAMPLE / "expected.json").read_text(encoding="utf-8"))["quality"]["2025-Q3"]
+    con = duckdb.connect()
+    try:
+        rows = {}
+        for period in ("2025-Q2", "2025-Q3"):
+            load.ingest_inbox(con, SAMPLE / "inbox" / period, period, f"q-{period}")
+            rows[period] = {}
+            for org, sid, vendor_raw, status in con.execute(
+                    "select r.org_code, r.service_id, r.vendor_raw, r.status from raw.service_rows r "
+                    "join audit.files f using (file_id) where f.run_id = ? and f.status = 'accepted'",
+                    [f"q-{period}"]).fetchall():
+                rows[period].setdefault(org, {})[sid.strip().lower()] = (
+                    sid.strip(), gen.CANONICAL.get(gen.alias_key(vendor_raw)), status)
+    finally:
+        con.close()
+    changes, gone = [], []
+    for org in sorted(rows["2025-Q2"].keys() & rows["2025-Q3"].keys()):
+        before, now = rows["2025-Q2"][org], rows["2025-Q3"][org]
+        for key, (sid, vendor, status) in before.items():
+            if key in now and now[key][1] != vendor:
+                changes.append((org, now[key][0], vendor, now[key][1]))
+            elif key not in now and status != "ended":
+                gone.append((org, sid))
+    assert len(changes) == 2 and len(gone) == 3
+    assert changes == [(c["org_code"], c["service_id"], c["previous_vendor"], c["vendor"])
+                       for c in expected["vendor_changes"]]
+    assert gone == [(d["org_code"], d["service_id"]) for d in expected["silent_disappearances"]]
