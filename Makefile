@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 UV_VERSION = 0.13.9
 export UV_PYTHON_DOWNLOADS = never
 export UV_PYTHON = $(PYTHON)
-UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV = .tools/bin/uv
 
 .PHONY: setup demo test bench clean
 
@@ -13,7 +13,7 @@ UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
-setup: $(if $(shell command -v uv 2>/dev/null),,.tools/bin/uv)
+setup: .tools/bin/uv
 	$(UV) sync --frozen --quiet
 
 demo: setup
