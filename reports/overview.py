@@ -140,7 +140,9 @@ def summary(year: int, last: dict, before: dict | None) -> list[str]:
                    f"die gegevens binnen de EER{compared('share_personal_data_in_eer', 'share')}.")
     if last["share_public_eer_vendor"] is not None:
         goal = "boven" if last["share_public_eer_vendor"] >= 0.30 else "onder"
-        out.append(f"{fmt.share(last['share_public_eer_vendor'], 0)} van de public clouddiensten komt van een leverancier uit "
+        # next to the 30%-goal a share that rounds to 30% needs its decimal: '30,3% … boven', not '30% … boven'
+        places = 1 if fmt.share(last["share_public_eer_vendor"], 0) == "30%" else 0
+        out.append(f"{fmt.share(last['share_public_eer_vendor'], places)} van de public clouddiensten komt van een leverancier uit "
                    f"Nederland of de EER; dat is {goal} het doel van 30%{compared('share_public_eer_vendor', 'share')}.")
     out.append(f"Er staan {fmt.count(last['foreign_migrations'])} cloudmigraties naar het buitenland gepland of voorgenomen"
                f"{compared('foreign_migrations', 'count')}.")

@@ -16,6 +16,16 @@ RIJKS_BLUE = "#154273"
 GREY_LINE = "#B4B4B4"
 
 
+FIRST_COLUMN_WEIGHT = 2.2  # the name column is wider than the figures (as in the PDF: 2.2fr, 1fr, …)
+
+
+def column_widths(table: Table, total: float) -> list[float]:
+    """Column widths that add up to `total` (any unit): the first column 2.2 shares, the others 1."""
+    n = len(table.header)
+    unit = total / (FIRST_COLUMN_WEIGHT + n - 1)
+    return [round(unit * FIRST_COLUMN_WEIGHT, 2)] + [round(unit, 2)] * (n - 1)
+
+
 def looks_like_formula(text: str) -> bool:
     return text.startswith(FORMULA_START)
 

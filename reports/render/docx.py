@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reports import fmt
 from reports.model import Meta, Table
-from reports.render import GREY_LINE, RIJKS_BLUE, texts
+from reports.render import GREY_LINE, RIJKS_BLUE, column_widths, texts
 
 
 def _borders(cell, top=None, bottom=None) -> None:
@@ -27,26 +27,34 @@ def _borders(cell, top=None, bottom=None) -> None:
     tc_pr.append(borders)
 
 
-def _repeat_header(row) -> None:
+def _row_flag(row, flag: str) -> None:
+    """w:tblHeader (repeat the row on every page) or w:cantSplit (keep the row on one page)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     tr_pr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
+    el = OxmlElement(f"w:{flag}")
     el.set(qn("w:val"), "true")
     tr_pr.append(el)
 
 
+TEXT_WIDTH_MM = 267  # landscape A4 less 2 x 15 mm margin
+
+
 def _table(doc, table: Table) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     doc.add_paragraph(table.caption, style="Caption")
     t = doc.add_table(rows=1, cols=len(table.header))
+    t.autofit = False
+    widths = [Mm(w) for w in column_widths(table, TEXT_WIDTH_MM)]
     right = [k not in ("text", "date") for k in table.column_kinds]
 
     def put(cell, text, bold=False, italic=False, align_right=False):
         p = cell.paragraphs[0]
+        p.paragraph_format.space_after = p.paragraph_format.space_before = Pt(0)  # compact rows, as in the PDF
+        p.paragraph_format.line_spacing = 1.0
         run = p.add_run(text)
         run.bold, run.italic = bold, italic
         run.font.size = Pt(8)
@@ -57,9 +65,12 @@ def _table(doc, table: Table) -> None:
         c = t.rows[0].cells[i]
         put(c, h, bold=True, align_right=right[i])
         _borders(c, top=(12, RIJKS_BLUE), bottom=(8, RIJKS_BLUE))
-    _repeat_header(t.rows[0])
+    _row_flag(t.rows[0], "tblHeader")
+    _row_flag(t.rows[0], "cantSplit")
     for row in table.rows:
-        cells = t.add_row().cells
+        added = t.add_row()
+        _row_flag(added, "cantSplit")
+        cells = added.cells
         values = texts(table, row)
         if row.kind == "group":
             merged = cells[0].merge(cells[-1])
@@ -69,6 +80,10 @@ def _table(doc, table: Table) -> None:
         for i, v in enumerate(values):
             put(cells[i], v, bold=row.kind == "total", italic=row.kind == "subtotal", align_right=right[i] and i > 0)
             _borders(cells[i], bottom=(4, GREY_LINE))
+    for column, width in zip(t.columns, widths):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
     for note in (table.source, *table.footnotes):
         p = doc.add_paragraph()
         r = p.add_run(note)

@@ -61,12 +61,16 @@ def _cls(name: str) -> str:
 
 def page(meta: Meta, body: str) -> str:
     colophon = f'<p class="colophon" role="note">{escape(meta.colophon)}</p>' if meta.colophon else ""
-    subtitle = f"<p>{escape(meta.subtitle)}</p>" if meta.subtitle else ""
+    dated = f"Peildatum {fmt.long_date(meta.peildatum)}"
+    lines = [meta.subtitle] if meta.subtitle else []
+    if dated not in lines:  # the Kamerbrief's subtitle is the peildatum line itself: print it once
+        lines.append(dated)
+    subtitle = "".join(f"<p>{escape(line)}</p>" for line in lines)
     return (
         '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(meta.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f"<header><h1>{escape(meta.title)}</h1>{subtitle}<p>Peildatum {escape(fmt.long_date(meta.peildatum))}</p></header>\n"
+        f"<header><h1>{escape(meta.title)}</h1>{subtitle}</header>\n"
         f"<main>\n{colophon}\n{body}\n</main>\n</body>\n</html>\n"
     )
 

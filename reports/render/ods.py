@@ -14,9 +14,9 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
     from odf.number import Number, PercentageStyle
     from odf.number import Text as NText
     from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style, TextProperties
+    from odf.style import Style, TableCellProperties, TableColumnProperties, TextProperties
     from odf.table import Table as OTable
-    from odf.table import TableCell, TableRow
+    from odf.table import TableCell, TableColumn, TableRow
     from odf.text import P
 
     reset_namespaces()
@@ -31,6 +31,17 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
     bold = Style(name="Bold", family="table-cell")
     bold.addElement(TextProperties(fontweight="bold"))
     doc.automaticstyles.addElement(bold)
+    head = Style(name="Head", family="table-cell")  # the long column headers wrap instead of being cut off
+    head.addElement(TextProperties(fontweight="bold"))
+    head.addElement(TableCellProperties(wrapoption="wrap", verticalalign="bottom"))
+    doc.automaticstyles.addElement(head)
+    # column widths like the .xlsx (45 and 16 characters): names and headers readable when the sheet opens
+    name_col = Style(name="NameCol", family="table-column")
+    name_col.addElement(TableColumnProperties(columnwidth="8.5cm"))
+    doc.automaticstyles.addElement(name_col)
+    figure_col = Style(name="FigureCol", family="table-column")
+    figure_col.addElement(TableColumnProperties(columnwidth="3.2cm"))
+    doc.automaticstyles.addElement(figure_col)
 
     def text_row(*values, style=None):
         tr = TableRow()
@@ -42,9 +53,11 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
 
     for table in tables:
         sheet = OTable(name=f"Tabel {table.number}")
+        sheet.addElement(TableColumn(stylename=name_col))
+        sheet.addElement(TableColumn(stylename=figure_col, numbercolumnsrepeated=len(table.header) - 1))
         sheet.addElement(text_row(table.caption, style=bold))
         sheet.addElement(TableRow())
-        sheet.addElement(text_row(*table.header, style=bold))
+        sheet.addElement(text_row(*table.header, style=head))
         for row in table.rows:
             tr = TableRow()
             for v, kind in zip(cells(table, row), table.column_kinds):

@@ -7,13 +7,18 @@ from pathlib import Path
 
 from reports import fmt
 from reports.model import Meta, Table
-from reports.render import GREY_LINE, RIJKS_BLUE, texts
+from reports.render import GREY_LINE, RIJKS_BLUE, column_widths, texts
 from reports.render.odf import reset_namespaces, set_meta
+
+PAGE_WIDTH, PAGE_HEIGHT = "29.7cm", "21cm"
+TABLE_WIDTH_CM = 26.7  # page width less 2 x 1.5 cm margin
+FONT = "Calibri"
 
 
 def render(tables: list[Table], path: Path, meta: Meta) -> None:
     from odf.opendocument import OpenDocumentText
-    from odf.style import ParagraphProperties, Style, TableCellProperties, TableProperties, TextProperties
+    from odf.style import (DefaultStyle, FontFace, MasterPage, PageLayout, PageLayoutProperties, ParagraphProperties, Style,
+                           TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties, TextProperties)
     from odf.table import Table as OTable
     from odf.table import CoveredTableCell, TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import H, P
@@ -21,6 +26,17 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
     reset_namespaces()
     doc = OpenDocumentText()
     set_meta(doc, meta)
+    # landscape A4 like the .docx: the widest tables (1, 2, 6) have 7-8 columns and do not fit portrait
+    layout = PageLayout(name="Landscape")
+    layout.addElement(PageLayoutProperties(pagewidth=PAGE_WIDTH, pageheight=PAGE_HEIGHT, printorientation="landscape",
+                                           margintop="1.5cm", marginbottom="1.5cm", marginleft="1.5cm", marginright="1.5cm"))
+    doc.automaticstyles.addElement(layout)
+    doc.masterstyles.addElement(MasterPage(name="Standard", pagelayoutname=layout))
+    # a sans-serif face, like the .docx (Calibri; LibreOffice substitutes Carlito or another sans)
+    doc.fontfacedecls.addElement(FontFace(name=FONT, fontfamily=FONT, fontfamilygeneric="swiss", fontpitch="variable"))
+    default = DefaultStyle(family="paragraph")
+    default.addElement(TextProperties(fontname=FONT, fontsize="10pt"))
+    doc.styles.addElement(default)
 
     def style(name, family, *props, **attrs):
         s = Style(name=name, family=family, **attrs)
@@ -43,7 +59,15 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
         bordertop=f"1.5pt solid {RIJKS_BLUE}", borderbottom=f"1pt solid {RIJKS_BLUE}", borderleft="none", borderright="none", padding="0.05cm"))
     body_cell = style("BodyCell", "table-cell", TableCellProperties(
         borderbottom=f"0.5pt solid {GREY_LINE}", bordertop="none", borderleft="none", borderright="none", padding="0.05cm"))
-    table_style = style("Tbl", "table", TableProperties(width="17cm", align="left"))
+    table_style = style("Tbl", "table", TableProperties(width=f"{TABLE_WIDTH_CM}cm", align="left"))
+    keep_row = style("Row", "table-row", TableRowProperties(keeptogether="always"))  # a row never splits over pages
+    column_styles: dict[float, Style] = {}
+
+    def column_style(width: float) -> Style:
+        if width not in column_styles:
+            column_styles[width] = style(f"Col{len(column_styles) + 1}", "table-column",
+                                         TableColumnProperties(columnwidth=f"{width}cm"))
+        return column_styles[width]
     paragraph = {("data", False): cell_text, ("data", True): cell_num, ("group", False): bold_text, ("group", True): bold_num,
                  ("total", False): bold_text, ("total", True): bold_num, ("subtotal", False): ital_text, ("subtotal", True): ital_num}
 
@@ -55,9 +79,10 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
         doc.text.addElement(P(stylename=caption, text=table.caption))
         right = [k not in ("text", "date") for k in table.column_kinds]
         t = OTable(name=f"Tabel{table.number}_{n}", stylename=table_style)
-        t.addElement(TableColumn(numbercolumnsrepeated=len(table.header)))
+        for width in column_widths(table, TABLE_WIDTH_CM):
+            t.addElement(TableColumn(stylename=column_style(width)))
         head = TableHeaderRows()
-        tr = TableRow()
+        tr = TableRow(stylename=keep_row)
         for i, h in enumerate(table.header):
             c = TableCell(stylename=head_cell, valuetype="string")
             c.addElement(P(stylename=bold_num if right[i] else bold_text, text=h))
@@ -65,7 +90,7 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
         head.addElement(tr)
         t.addElement(head)
         for row in table.rows:
-            tr = TableRow()
+            tr = TableRow(stylename=keep_row)
             values = texts(table, row)
             if row.kind == "group":
                 c = TableCell(stylename=body_cell, valuetype="string", numbercolumnsspanned=len(values))

@@ -57,3 +57,13 @@ def test_summary_compares_with_a_year_earlier():
     assert "onder het doel van 30%" in text and "evenveel als een jaar eerder" in text
     assert "niet mogelijk" not in text
     assert "niet mogelijk" in " ".join(summary(2025, last, None))
+
+
+@pytest.mark.parametrize("share, expected", [(0.303, "30,3% van de public clouddiensten"), (0.297, "29,7% van de public clouddiensten"),
+                                             (0.2, "20% van de public clouddiensten"), (0.5, "50% van de public clouddiensten")])
+def test_summary_gives_a_decimal_when_the_share_rounds_to_the_goal(share, expected):
+    last = {"period": "2025-Q3", "organisations": 31, "materieel_services": 412, "share_materieel_us": 0.78,
+            "share_personal_data_in_eer": 0.9, "share_public_eer_vendor": share, "foreign_migrations": 5}
+    text = " ".join(summary(2025, last, None))
+    assert expected in text  # never '30% … onder het doel van 30%'
+    assert ("boven het doel" in text) == (share >= 0.30)

@@ -176,3 +176,47 @@ def test_zipped_formats_have_the_same_content_whatever_was_written_before(tmp_pa
     first, second = zipfile.ZipFile(rendered[fmt_name]), zipfile.ZipFile(again)
     assert first.namelist() == second.namelist()
     assert all(first.read(n) == second.read(n) for n in first.namelist())
+
+
+def test_odt_is_landscape_a4_with_a_wide_name_column(rendered):
+    """The widest tables have 8 columns: portrait A4 wrapped their headers letter by letter."""
+    z = zipfile.ZipFile(rendered["odt"])
+    styles, content = z.read("styles.xml").decode(), z.read("content.xml").decode()
+    layout = re.search(r"<style:page-layout-properties [^>]*>", styles).group(0)
+    assert 'fo:page-width="29.7cm"' in layout and 'fo:page-height="21cm"' in layout and 'style:print-orientation="landscape"' in layout
+    assert re.search(r'<style:master-page style:name="Standard" style:page-layout-name="Landscape"', styles)
+    widths = [float(w) for w in re.findall(r'style:column-width="([\d.]+)cm"', content)]
+    by_style = dict(zip(re.findall(r'<style:style style:name="(Col\d+)" style:family="table-column"', content), widths))
+    columns = [by_style[name] for name in re.findall(r'<table:table-column table:style-name="(Col\d+)"', content)]
+    assert len(columns) == 6 and columns[0] > columns[1] and sum(columns) == pytest.approx(26.7, abs=0.05)
+    assert 'fo:keep-together="always"' in content  # a row is not split over two pages
+    assert 'svg:font-family="Calibri"' in content or 'svg:font-family="Calibri"' in styles
+
+
+def test_docx_rows_are_compact_and_the_name_column_wide(rendered):
+    import docx
+
+    d = docx.Document(str(rendered["docx"]))
+    t = d.tables[0]
+    cells = [c for r in t.rows for c in r.cells]
+    assert all(c.paragraphs[0].paragraph_format.space_after == 0 for c in cells)
+    widths = [c.width for c in t.rows[0].cells]
+    assert widths[0] > widths[1] and abs(sum(widths) - docx.shared.Mm(267)) < docx.shared.Mm(1)
+    xml = zipfile.ZipFile(rendered["docx"]).read("word/document.xml").decode()
+    assert xml.count("w:cantSplit") == len(t.rows)
+
+
+def test_html_prints_the_peildatum_once(tmp_path, nasty_table):
+    path = tmp_path / "t.html"
+    renderer("html")([nasty_table], path, Meta("Test", date(2025, 9, 30), None, "Peildatum 30 september 2025"))
+    assert path.read_text(encoding="utf-8").count("Peildatum 30 september 2025") == 1
+    renderer("html")([nasty_table], path, Meta("Test", date(2025, 9, 30), None, "Stand per 30 september 2025"))
+    html = path.read_text(encoding="utf-8")
+    assert "Stand per 30 september 2025" in html and html.count("Peildatum 30 september 2025") == 1
+
+
+def test_ods_columns_are_wide_enough_to_read(rendered):
+    content = zipfile.ZipFile(rendered["ods"]).read("content.xml").decode()
+    assert re.search(r'style:name="NameCol".*?style:column-width="8.5cm"', content)
+    assert '<table:table-column table:style-name="FigureCol" table:number-columns-repeated="5"/>' in content
+    assert re.search(r'style:name="Head".*?fo:wrap-option="wrap"', content)
