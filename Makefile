@@ -14,7 +14,7 @@ UV = .tools/bin/uv
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 setup: .tools/bin/uv
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 
 demo: setup
 	.venv/bin/wolkenkaart demo
