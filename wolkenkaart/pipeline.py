@@ -8,6 +8,7 @@ are imported inside the step that needs them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -198,7 +199,7 @@ class OutputFolder:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def run_checks(db: Path, period: str | None, previous: Path | None, settings: Settings):
+def _check_job(db: Path, period: str | None, previous: Path | None, change_threshold: float):
     import duckdb
 
     from expectations.run import run_checks as gx_run_checks
@@ -206,11 +207,71 @@ def run_checks(db: Path, period: str | None, previous: Path | None, settings: Se
     con = duckdb.connect(str(db), read_only=True)
     prev = duckdb.connect(str(previous), read_only=True) if previous and previous.exists() else None
     try:
-        return gx_run_checks(con, period, prev, change_threshold=settings.change_threshold)
+        return gx_run_checks(con, period, prev, change_threshold=change_threshold)
     finally:
         con.close()
         if prev is not None:
             prev.close()
+
+
+def run_checks(db: Path, period: str | None, previous: Path | None, settings: Settings):
+    return _check_job(db, period, previous, settings.change_threshold)
+
+
+def _warm_worker(conn) -> None:
+    """Child process: import Great Expectations now, run one check job when asked."""
+    try:
+        import great_expectations  # noqa: F401  (the seconds-long import, off the critical path)
+
+        import expectations.run  # noqa: F401
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent when it asks
+        early = exc
+    else:
+        early = None
+    job = conn.recv()
+    if job is None:
+        return
+    try:
+        if early is not None:
+            raise early
+        conn.send(("ok", _check_job(*job)))
+    except BaseException as exc:  # noqa: BLE001 - re-raised in the parent
+        conn.send(("error", exc))
+
+
+class WarmChecks:
+    """Great Expectations takes seconds to import; a child process does that while the
+    batch ingests and builds (on the other core), then runs the checks when asked."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_warm_worker, args=(child,), daemon=True, name="wolkenkaart-checks")
+        self.proc.start()
+        child.close()
+
+    def run(self, db: Path, period: str | None, previous: Path | None, settings: Settings):
+        self.conn.send((db, period, previous, settings.change_threshold))
+        try:
+            status, payload = self.conn.recv()
+        except EOFError:
+            raise RuntimeError("the data-quality check process died") from None
+        if status == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.proc.join(timeout=5)
+            if self.proc.is_alive():
+                self.proc.kill()
+        self.conn.close()
 
 
 def describe_failures(report) -> list[str]:
@@ -281,7 +342,7 @@ def run_batch(period: str, inbox: Path, out: Path, settings: Settings, *,
     summary = RunSummary(new_run_id(period), period)
     log.info("run %s: period %s, inbox %s, warehouse %s", summary.run_id, period, inbox, settings.warehouse)
     formats = tuple(formats or settings.formats)
-    with warehouse.work_copy(settings.warehouse) as copy:
+    with warehouse.work_copy(settings.warehouse) as copy, contextlib.closing(WarmChecks()) as checks:
         with step(summary, "ingest"):
             result = ingest_step(copy.path, inbox, period, summary.run_id, settings)
             summary.files = result.files
@@ -289,7 +350,7 @@ def run_batch(period: str, inbox: Path, out: Path, settings: Settings, *,
         with step(summary, "dbt build"):
             dbt.build(copy.path)
         with step(summary, "checks"):
-            report = run_checks(copy.path, period, settings.warehouse, settings)
+            report = checks.run(copy.path, period, settings.warehouse, settings)
             summary.blocking_failures = describe_failures(report)
         folder = OutputFolder(out, summary.run_id)
         try:
