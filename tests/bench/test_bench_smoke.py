@@ -1,0 +1,130 @@
+"""The benchmark at a tiny size, so it cannot rot: the generator writes valid, deterministic
+submissions and every reader counts exactly the rows generated. No timing is asserted."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from bench import generate, run
+from ingest import schema
+
+FILES, ROWS = 3, 20
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> generate.Generated:
+    root = tmp_path_factory.mktemp("bench") / "read"
+    return generate.generate(root, files=FILES, rows=ROWS, last_period="2025-Q1", workers=1)
+
+
+@pytest.fixture(scope="module")
+def compared(tiny, tmp_path_factory) -> dict:
+    scratch = tmp_path_factory.mktemp("scratch")
+    return run.compare_readers([tiny.inbox(p) for p in tiny.periods], 1, scratch)
+
+
+def test_plan_spreads_files_over_quarters_of_real_organisations(tmp_path):
+    codes = generate.org_codes()
+    assert len(codes) == len(set(codes))  # the register's history rows give no duplicate files
+    gen = generate.plan(tmp_path, files=len(codes) + 2, rows=5, last_period="2025-Q1")
+    assert gen.periods == ["2024-Q4", "2025-Q1"]
+    assert gen.rows == (len(codes) + 2) * 5
+    assert len({f.path for f in gen.files}) == len(gen.files)
+    assert all(f.path.name == f"{f.org_code}_{f.period}.xlsx" and f.path.parent.name == f.period for f in gen.files)
+
+
+@pytest.mark.parametrize(("period", "n", "expected"),
+                         [("2025-Q1", -1, "2024-Q4"), ("2025-Q4", 1, "2026-Q1"), ("2025-Q3", -20, "2020-Q3")])
+def test_add_quarters(period, n, expected):
+    assert generate.add_quarters(period, n) == expected
+
+
+def test_generated_files_follow_the_template(tiny):
+    import fastexcel
+
+    assert tiny.rows == FILES * ROWS and len(tiny.files) == FILES
+    reader = fastexcel.read_excel(str(tiny.files[0].path))
+    assert reader.sheet_names == [schema.SHEET_ORG, schema.SHEET_SERVICES]
+    services = reader.load_sheet(schema.SHEET_SERVICES, header_row=None, dtypes="string").to_polars()
+    header = services.row(0)
+    assert [schema.header_key(h) for h in header] == [schema.header_key(c.header)
+                                                      for c in schema.COLUMNS[schema.CURRENT_TEMPLATE]]
+    assert services.height == ROWS + 1
+
+
+def test_generation_is_deterministic(tiny, tmp_path):
+    spec = tiny.files[0]
+    again = generate.write_file(generate.FileSpec(tmp_path / spec.path.name, spec.org_code, spec.period,
+                                                  spec.rows, spec.seed))
+    other = generate.write_file(generate.FileSpec(tmp_path / "other.xlsx", spec.org_code, spec.period,
+                                                  spec.rows, spec.seed + 1))
+    assert sha(again) == sha(spec.path)
+    assert sha(other) != sha(spec.path)
+
+
+def test_every_reader_counts_every_generated_row(compared, tiny):
+    readers = compared["readers"]
+    assert set(readers) == {"project", "floor", "baseline"}
+    for kind, result in readers.items():
+        assert "error" not in result, (kind, result)
+        assert result["rows"] == tiny.rows, kind
+        assert result["seconds"] > 0 and result["cpu_s"] > 0 and result["peak_rss_mb"] > 0
+    assert compared["ratios"]["project_over_floor"] > 0
+    assert compared["ratios"]["baseline_over_project"] > 0
+
+
+def test_project_ingest_accepts_the_generated_files(tiny, tmp_path):
+    import duckdb
+
+    from bench import readers
+
+    db = tmp_path / "w.duckdb"
+    assert readers.project([tiny.inbox(p) for p in tiny.periods], database=db) == tiny.rows
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        statuses = con.execute("select status, count(*) from audit.files group by all").fetchall()
+        accepted = con.execute("select count(*) from raw.service_rows").fetchone()[0]
+    finally:
+        con.close()
+    assert statuses == [("accepted", FILES)]
+    assert 0 < accepted <= tiny.rows  # a few generated rows carry an invalid value on purpose
+
+
+def test_report_shows_ratios_and_errors(compared):
+    result = {"size": "tiny", "files": FILES, "rows_per_file": ROWS, "rows": FILES * ROWS,
+              "machine": run.machine(), "compare": compared,
+              "run": {"rows": 60, "files": 3, "empty_inbox": {"exit": 2, "error": "Error: no inbox"},
+                      "first": {"exit": 0, "wall_s": 1.0, "peak_rss_mb": 10.0, "steps_s": {"ingest": 0.5}}}}
+    text = run.report(result)
+    assert "(a)/(b) = " in text and "(c)/(a) = " in text
+    assert "error: Error: no inbox" in text
+    assert "| full run | 0 | 1.0 | – | 10 | 0.5 | – | – | – | – | – | 0.5 |" in text
+
+
+def test_step_split_from_the_log():
+    log = ("09:01:02 ingest …\n09:01:03 ingest done in 1.5 s\ndbt build done in 12.0 s\n"
+           "quality report and feedback done in 0.25 s\nsomething else done in 9 s\n")
+    assert {m[1]: float(m[2]) for m in run._STEP_DONE.finditer(log)} == {
+        "ingest": 1.5, "dbt build": 12.0, "quality report and feedback": 0.25}
+
+
+def test_parse_time_v():
+    text = ("\tCommand being timed: \"x\"\n\tMaximum resident set size (kbytes): 204800\n"
+            "\tUser time (seconds): 3.50\n\tSystem time (seconds): 0.25\n"
+            "\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n")
+    assert run._parse_time_v(text) == {"peak_rss_mb": 200.0, "wall_s": 62.5, "cpu_s": 3.75}
+    assert run._parse_time_v("Command exited with non-zero status 2\n") == {}
+
+
+def test_run_on_a_missing_inbox_reports_the_error(tmp_path):
+    result = run.wolkenkaart_run(tmp_path / "missing", tmp_path / "w.duckdb", tmp_path / "out")
+    assert result["exit"] == 2
+    assert result["error"] and "Traceback" not in result["error"]
+    assert result["steps_s"] == {}
