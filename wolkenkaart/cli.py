@@ -66,6 +66,8 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except (UsageError, ChecksFailed, BuildFailed) as exc:
+            for f in getattr(exc, "files", ()):
+                click.echo(f"  {f.status:9} {f.message or f.file_name}", err=True)
             click.echo(f"wolkenkaart: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:

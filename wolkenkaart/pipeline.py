@@ -75,7 +75,22 @@ def check_period(period: str) -> str:
 def check_inbox(inbox: Path) -> Path:
     if not inbox.is_dir():
         raise UsageError(f"inbox {inbox} does not exist or is not a folder (pass --inbox DIR)")
+    if not any(p.is_file() and not p.name.startswith((".", "~$")) for p in inbox.iterdir()):
+        raise UsageError(f"inbox {inbox} holds no files: nothing to ingest (pass --inbox DIR)")
     return inbox
+
+
+def has_current_submission(db: Path, period: str) -> bool:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        n = con.execute(
+            "select count(*) from audit.files where period = ? and status = 'accepted'", [period]
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return n > 0
 
 
 def new_run_id(period: str | None) -> str:
@@ -347,6 +362,14 @@ def run_batch(period: str, inbox: Path, out: Path, settings: Settings, *,
             result = ingest_step(copy.path, inbox, period, summary.run_id, settings)
             summary.files = result.files
             copy.contacts.update(result.contacts)
+        if not has_current_submission(copy.path, period):
+            summary.outcome = "blocked"
+            error = ChecksFailed(
+                f"no accepted submission for {period} (every file in {inbox} was rejected): "
+                "nothing was published; the reasons are listed per file above"
+            )
+            error.files = result.files
+            raise error
         with step(summary, "dbt build"):
             dbt.build(copy.path)
         with step(summary, "checks"):
