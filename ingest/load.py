@@ -3,7 +3,9 @@
 Files are hashed and numbered in sorted name order, read and checked in a thread pool (one
 file never sees another), then the cross-file rules are applied (same bytes as an earlier
 file: `duplicate`; several different files for one organisation and period: all rejected),
-and everything is appended to DuckDB by one writer, table by table, through Arrow.
+and everything is appended to DuckDB in one transaction by one writer through Arrow: the files'
+rows while the pool reads on (in file_id order, a batch of files per insert, frames dropped once
+written), the conflicting files' service rows deleted again, audit.files at the end.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CSV_NAME = re.compile(r"([A-Za-z0-9-]+)_([0-9]{4}-Q[1-4])\.csv", re.IGNORECASE)
 NAME_PREFIX = re.compile(r"([A-Za-z0-9-]+)_([0-9]{4}-Q[1-4])", re.IGNORECASE)
+FLUSH_ROWS = 100_000  # rows (all tables) buffered before they are appended to DuckDB
 RAW_SCHEMA = {"sheet": pl.Utf8, "row_number": pl.Int32, "cells": pl.List(pl.Utf8)}
 
 
@@ -116,15 +119,36 @@ def ingest_inbox(con, inbox: Path, period: str, run_id: str, *, max_bytes: int =
     limits = (max_bytes, max_unpacked_bytes)
     n_workers = workers or min(4, os.cpu_count() or 1)
     parsed: list[_Parsed] = []
-    with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
-        jobs = [pool.submit(_parse_safely, inbox / o.file_name, o, period, refs, limits) for o in to_parse]
-        for n, job in enumerate(jobs, 1):
-            parsed.append(job.result())
-            say(f"read {n}/{len(jobs)}: {parsed[-1].outcome.file_name} ({parsed[-1].outcome.status})")
-    _reject_conflicts(parsed, period)
-    for dup, original in copies:
-        dup.org_code, dup.period = original.org_code, original.period
-    _write(con, outcomes, parsed, received_at, run_id)
+    # One transaction: the files' rows are appended as they are read (in file_id order, in
+    # batches of about FLUSH_ROWS rows while the pool reads on), their frames are then
+    # dropped; audit.files last.
+    writer = _Writer(con)
+    con.execute("begin transaction")
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
+            jobs = [pool.submit(_parse_safely, inbox / o.file_name, o, period, refs, limits) for o in to_parse]
+            try:
+                for n, job in enumerate(jobs, 1):
+                    p = job.result()
+                    say(f"read {n}/{len(jobs)}: {p.outcome.file_name} ({p.outcome.status})")
+                    writer.add(p)
+                    parsed.append(p)
+                writer.flush()
+            except BaseException:
+                for job in jobs:
+                    job.cancel()
+                raise
+        conflicting = _reject_conflicts(parsed, period)
+        if conflicting:
+            con.execute("delete from raw.service_rows where file_id in (select unnest($1::bigint[]))",
+                        [conflicting])
+        for dup, original in copies:
+            dup.org_code, dup.period = original.org_code, original.period
+        _write_files(con, outcomes, received_at, run_id)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     contacts = {}
     for p in parsed:
         if p.outcome.status == "accepted" and p.contact:
@@ -157,7 +181,9 @@ def _parse_safely(path: Path, out: FileOutcome, period: str, refs: Refs, limits:
 
 
 def _raw(sheet: Sheet, frame: pl.DataFrame | None = None) -> pl.DataFrame:
-    frame = sheet.frame if frame is None else frame
+    if frame is None:
+        return sheet.frame.select(sheet=pl.lit(sheet.name), row_number=pl.col(ROW),
+                                  cells=pl.lit(sheet.cell_lists()))
     return frame.select(sheet=pl.lit(sheet.name), row_number=pl.col(ROW),
                         cells=pl.concat_list([pl.col(c).fill_null("") for c in sheet.cell_columns])
                         if sheet.cell_columns else pl.lit([], pl.List(pl.Utf8)))
@@ -240,8 +266,10 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
     parsed.contact = {k: info.get(k) for k in ("contact_name", "contact_email")}
 
 
-def _reject_conflicts(parsed: list[_Parsed], period: str) -> None:
-    """Two or more different files for one organisation and the batch period: all rejected."""
+def _reject_conflicts(parsed: list[_Parsed], period: str) -> list[int]:
+    """Two or more different files for one organisation and the batch period: all rejected.
+    Returns the file_ids of the files that were accepted until now (their service rows go)."""
+    dropped: list[int] = []
     by_org: dict[str, list[_Parsed]] = defaultdict(list)
     for p in parsed:
         if p.outcome.org_code and p.outcome.period == period:
@@ -251,14 +279,16 @@ def _reject_conflicts(parsed: list[_Parsed], period: str) -> None:
             continue
         names = [p.outcome.file_name for p in group]
         for p in group:
+            if p.outcome.status == "accepted":
+                dropped.append(p.outcome.file_id)
             p.outcome.status = "rejected"
             p.outcome.message = messages.conflicting_files(p.outcome.file_name, org, period,
                                                            [n for n in names if n != p.outcome.file_name])
             p.services = None
+    return dropped
 
 
-def _write(con, outcomes: list[FileOutcome], parsed: list[_Parsed], received_at: dt.datetime,
-           run_id: str) -> None:
+def _write_files(con, outcomes: list[FileOutcome], received_at: dt.datetime, run_id: str) -> None:
     files = pl.DataFrame(
         [{"file_id": o.file_id, "file_name": o.file_name, "sha256": o.sha256, "bytes": o.bytes,
           "received_at": received_at, "run_id": run_id, "org_code": o.org_code, "period": o.period,
@@ -271,30 +301,51 @@ def _write(con, outcomes: list[FileOutcome], parsed: list[_Parsed], received_at:
                 "rows_total": pl.Int32, "rows_accepted": pl.Int32, "rows_rejected": pl.Int32,
                 "rows_skipped": pl.Int32},
     )
+    _insert(con, "audit.files", files)
 
-    def tagged(frames: list[tuple[FileOutcome, pl.DataFrame]]) -> pl.DataFrame | None:
-        frames = [f.with_columns(file_id=pl.lit(o.file_id, pl.Int64)) for o, f in frames if f.height]
-        return pl.concat(frames, how="diagonal_relaxed") if frames else None
 
-    raw = tagged([(p.outcome, p.raw) for p in parsed])
-    rejected = tagged([(p.outcome, p.rejected) for p in parsed])
-    warnings = tagged([(p.outcome, p.warnings) for p in parsed])
-    services = tagged([(p.outcome, p.services.with_columns(
-        sheet=pl.lit(SHEET_SERVICES), org_code=pl.lit(p.outcome.org_code), period=pl.lit(p.outcome.period),
-        template_version=pl.lit(p.outcome.template_version)))
-        for p in parsed if p.services is not None and p.outcome.status == "accepted"])
-    con.execute("begin transaction")
-    try:
-        for table, frame in (("audit.files", files), ("raw.raw_rows", raw), ("audit.rejected_rows", rejected),
-                             ("audit.warnings", warnings), ("raw.service_rows", services)):
+class _Writer:
+    """Appends the parsed files' rows to the raw and audit tables in file_id order, a batch of
+    files per insert (one insert per file costs more than the file for small files)."""
+
+    TABLES = ("raw.raw_rows", "audit.rejected_rows", "audit.warnings", "raw.service_rows")
+
+    def __init__(self, con, flush_rows: int | None = None) -> None:
+        self.con, self.flush_rows = con, flush_rows or FLUSH_ROWS
+        self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in self.TABLES}
+        self.rows = 0
+
+    def add(self, p: _Parsed) -> None:
+        """Take one file's frames (tagged with its file_id), then drop them from `p` (the
+        outcome and contact stay)."""
+        o = p.outcome
+        services = None
+        if p.services is not None and o.status == "accepted":
+            services = p.services.with_columns(
+                sheet=pl.lit(SHEET_SERVICES), org_code=pl.lit(o.org_code), period=pl.lit(o.period),
+                template_version=pl.lit(o.template_version))
+        for table, frame in zip(self.TABLES, (p.raw, p.rejected, p.warnings, services)):
             if frame is not None and frame.height:
-                con.register("_ingest_frame", _ArrowStream(frame))
-                con.execute(f"insert into {table} by name select * from _ingest_frame")
-                con.unregister("_ingest_frame")
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+                self.pending[table].append(frame.with_columns(file_id=pl.lit(o.file_id, pl.Int64)))
+                self.rows += frame.height
+        p.raw = p.rejected = p.warnings = p.services = None
+        if self.rows >= self.flush_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        for table in self.TABLES:
+            frames, self.pending[table] = self.pending[table], []
+            if frames:
+                _insert(self.con, table, pl.concat(frames, how="diagonal_relaxed"))
+        self.rows = 0
+
+
+def _insert(con, table: str, frame: pl.DataFrame) -> None:
+    con.register("_ingest_frame", _ArrowStream(frame))
+    try:
+        con.execute(f"insert into {table} by name select * from _ingest_frame")
+    finally:
+        con.unregister("_ingest_frame")
 
 
 class _ArrowStream:

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -43,10 +43,22 @@ class Sheet:
     name: str
     frame: pl.DataFrame
     numeric: Callable[[int], pl.Series]
+    _cell_lists: pl.Series | None = field(default=None, repr=False, compare=False)
 
     @property
     def cell_columns(self) -> list[str]:
         return [c for c in self.frame.columns if c != ROW]
+
+    def cell_lists(self) -> pl.Series:
+        """Per frame row the list of its cells ('' for empty), as raw.raw_rows and the audit
+        records keep them; computed once per sheet (the raw layer and the row rules share it)."""
+        if self._cell_lists is None:
+            cells = self.cell_columns
+            self._cell_lists = (
+                self.frame.select(pl.concat_list([pl.col(c).fill_null("") for c in cells])).to_series().rename("cells")
+                if cells else pl.Series("cells", [[]] * self.frame.height, dtype=pl.List(pl.Utf8))
+            )
+        return self._cell_lists
 
 
 @dataclass

@@ -11,6 +11,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import polars as pl
 
@@ -184,10 +185,14 @@ def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: R
         return pl.col(cell[0]) if cell else pl.lit(None, pl.Utf8)
 
     amount_cell = header.columns.get("annual_cost_eur")
-    is_number = sheet.numeric(int(amount_cell[0][1:])).slice(header.index + 1) if amount_cell else None
+    is_number = None
+    # Only a cell whose number-or-text reading gives different amounts needs the (second)
+    # calamine parse that tells numeric cells from text cells; without one, all are text.
+    if amount_cell and body.get_column(amount_cell[0]).str.contains(values.NUMBER_OR_TEXT_DIFFERS).any():
+        is_number = sheet.numeric(int(amount_cell[0][1:])).slice(header.index + 1)
     d = body.select(
         ROW,
-        raw_row=pl.concat_list([pl.col(c).fill_null("") for c in cells]),
+        raw_row=pl.lit(sheet.cell_lists().slice(header.index + 1)),
         first=pl.coalesce([_clean(c) for c in cells]),
         **{f"t_{name}": text_of(name) for name in SERVICE_COLUMNS},
     )
@@ -198,19 +203,25 @@ def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: R
     d = d.with_columns(skip=(skip_empty | skip_total).fill_null(False))
 
     loc = messages.location(file_name, sheet.name, pl.col(ROW), None)
-    audit_rows: list[tuple[str, pl.LazyFrame]] = []  # (kind, records): collected together, one query
+    # (kind, checked frame, condition, records): the records of the checks that fire (most
+    # never do) are built and collected together, one query per kind
+    audit_rows: list[tuple[str, pl.DataFrame, pl.Expr, Callable[[pl.Series], pl.LazyFrame]]] = []
 
     def check(kind: str, code: str, name: str | None, cond: pl.Expr, text: pl.Expr | str,
               frame: pl.DataFrame) -> None:
-        written = header.columns[name][1] if name in header.columns else (cols[name].header if name in cols else None)
-        prefix = messages.location(file_name, sheet.name, pl.col(ROW), written) if name else loc
-        value = pl.col(f"t_{name}") if name else pl.lit(None, pl.Utf8)
-        records = frame.lazy().filter(cond.fill_null(False)).select(
-            sheet=pl.lit(sheet.name), row_number=pl.col(ROW), column=pl.lit(written, pl.Utf8),
-            value=value.cast(pl.Utf8), code=pl.lit(code), message=messages.at(prefix, text),
-            raw_row=pl.col("raw_row"),
-        )
-        audit_rows.append((kind, records))
+        cond = cond.fill_null(False)
+
+        def records(rows: pl.Series) -> pl.LazyFrame:  # rows: `cond` evaluated over `frame`
+            written = header.columns[name][1] if name in header.columns else (cols[name].header if name in cols else None)
+            prefix = messages.location(file_name, sheet.name, pl.col(ROW), written) if name else loc
+            value = pl.col(f"t_{name}") if name else pl.lit(None, pl.Utf8)
+            return frame.lazy().filter(pl.lit(rows)).select(
+                sheet=pl.lit(sheet.name), row_number=pl.col(ROW), column=pl.lit(written, pl.Utf8),
+                value=value.cast(pl.Utf8), code=pl.lit(code), message=messages.at(prefix, text),
+                raw_row=pl.col("raw_row"),
+            )
+
+        audit_rows.append((kind, frame, cond, records))
 
     # skipped rows
     check("warning", "row_skipped_empty", None, pl.col("skip") & skip_empty, messages.ROW_SKIPPED_EMPTY, d)
@@ -337,8 +348,20 @@ def _warn_and_blank(acc: pl.DataFrame, cols: dict[str, Column], refs: Refs, chec
     return acc.with_columns(**blank) if blank else acc
 
 
-def _records(audit_rows: list[tuple[str, pl.LazyFrame]], kind: str) -> pl.DataFrame:
-    frames = [f for k, f in audit_rows if k == kind]
+def _records(audit_rows: list[tuple[str, pl.DataFrame, pl.Expr, Callable[[pl.Series], pl.LazyFrame]]],
+             kind: str) -> pl.DataFrame:
+    """The audit records of `kind`, in check order per row. The conditions are evaluated first,
+    one select per checked frame; only the records of checks that fire are built and collected."""
+    checks = [(frame, cond, records) for k, frame, cond, records in audit_rows if k == kind]
+    hits: list[pl.Series | None] = [None] * len(checks)
+    for frame in {id(f): f for f, _, _ in checks}.values():
+        mine = [i for i, (f, _, _) in enumerate(checks) if f is frame]
+        if frame.height:
+            # (the row number column keeps the frame's height should a condition be a literal)
+            flags = frame.select(ROW, *[checks[i][1].alias(f"k{n}") for n, i in enumerate(mine)]).drop(ROW)
+            for i, flag in zip(mine, flags.iter_columns()):
+                hits[i] = flag if flag.any() else None
+    frames = [records(rows) for (_, _, records), rows in zip(checks, hits) if rows is not None]
     out = pl.concat(frames, how="vertical").collect() if frames else empty_audit()
     return out.cast(AUDIT_COLUMNS).sort("row_number", maintain_order=True)
 

@@ -110,3 +110,55 @@ def test_accounting_on_sample_like_files(con, inbox, suffix):
         assert n_ok == (r["rows_accepted"] if r["status"] == "accepted" else 0)
     main = files[0]
     assert (main["rows_total"], main["rows_accepted"], main["rows_rejected"], main["rows_skipped"]) == (7, 1, 4, 2)
+
+
+def test_failed_write_leaves_no_rows_at_all(con, tmp_path, monkeypatch):
+    """Rows are appended file by file, but in one transaction: a failure at the end (audit.files)
+    leaves none of them behind."""
+    import ingest.load
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    write_book(inbox / "UWV_2025-Q3.xlsx", workbook([service(1)]))
+    write_book(inbox / "SVB_2025-Q3.xlsx", workbook([service(1)], org=org_sheet("SVB")))
+
+    def broken(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest.load, "_write_files", broken)
+    with pytest.raises(RuntimeError):
+        run(con, inbox, run_id="a")
+    for t in ("raw.raw_rows", "audit.warnings", "audit.rejected_rows", "audit.files", "raw.service_rows"):
+        assert table(con, f"select count(*) n from {t}")[0]["n"] == 0, t
+    monkeypatch.undo()
+    run(con, inbox, run_id="b")  # and the connection is usable again
+    assert table(con, "select count(*) n from raw.service_rows")[0]["n"] == 2
+
+
+def test_rows_written_in_batches_equal_one_batch(tmp_path, monkeypatch):
+    """The writer appends the files' rows in batches of FLUSH_ROWS rows: any batch size gives
+    the same tables, rows in file_id order (conflicting files' service rows removed)."""
+    import duckdb
+
+    import ingest.load
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    write_book(inbox / "UWV_2025-Q3.xlsx", workbook([service(1), service(2)]))
+    write_book(inbox / "UWV_2025-Q3_v2.xlsx", workbook([service(1)]))  # conflicts with the one above
+    write_book(inbox / "SVB_2025-Q3.xlsx", workbook([service(1), service(2, Status="Kapot")], org=org_sheet("SVB")))
+    write_csv(inbox / "RVO_2025-Q3.csv", [HEADERS, service(1), service(3, Leverancier="Onbekend BV")])
+    tables = ("raw.raw_rows", "audit.warnings", "audit.rejected_rows", "raw.service_rows")
+    dumps = []
+    for flush_rows in (1, 10**9):
+        monkeypatch.setattr(ingest.load, "FLUSH_ROWS", flush_rows)
+        con = duckdb.connect()
+        run(con, inbox, run_id="a")
+        dumps.append({t: con.execute(f"select * from {t}").fetchall() for t in tables})
+        dumps[-1]["order"] = [r[0] for r in con.execute("select file_id from raw.raw_rows").fetchall()]
+        dumps[-1]["services"] = con.execute("select distinct org_code from raw.service_rows order by 1").fetchall()
+        con.close()
+    assert dumps[0] == dumps[1]
+    assert all(dumps[0][t] for t in tables)
+    assert dumps[0]["order"] == sorted(dumps[0]["order"]) and len(set(dumps[0]["order"])) == 4
+    assert dumps[0]["services"] == [("RVO",), ("SVB",)]

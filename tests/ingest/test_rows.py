@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from ingest.rows import alias_key
@@ -75,6 +77,19 @@ def test_amount_numeric_cell_versus_text(ingest_rows):
     assert [float(r["annual_cost_eur"]) for r in rows] == [12.5, 12500, 12.5, 12500]
     assert [(r["row_number"], r["value"]) for r in audit["warnings"] if r["code"] == "ambiguous_amount"] == \
         [(4, "12,500")]
+
+
+def test_amount_numeric_cell_with_three_decimals_versus_text(ingest_rows):
+    _, rows, _ = ingest_rows([service(1, **{AMOUNT: 12500.125}), service(2, **{AMOUNT: "12.500"}),
+                              service(3, **{AMOUNT: -1.25})])
+    assert [r["annual_cost_eur"] for r in rows] == [Decimal("12500.13"), Decimal("12500.00"), None]
+
+
+def test_amount_numbers_without_ambiguous_rendering(ingest_rows):
+    _, rows, audit = ingest_rows([service(1, **{AMOUNT: 12.5}), service(2, **{AMOUNT: 12500}),
+                                  service(3, **{AMOUNT: "12,500"}), service(4, **{AMOUNT: 0.1234})])
+    assert [float(r["annual_cost_eur"]) for r in rows] == [12.5, 12500, 12.5, 0.12]
+    assert [r["row_number"] for r in audit["warnings"] if r["code"] == "ambiguous_amount"] == [4]
 
 
 def test_skipped_rows_between_and_trailing(ingest_rows):
