@@ -86,8 +86,10 @@ class WorkCopy:
             json.dumps(self.contacts, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
         )
         _fsync_file(contacts_new)
-        os.replace(self.path, self.warehouse)
+        # Contacts first: a kill between the two swaps then leaves the old warehouse, whose
+        # next run ingests the same files again and so writes the same contacts again.
         os.replace(contacts_new, contacts_path(self.warehouse))
+        os.replace(self.path, self.warehouse)
         _fsync_dir(self.warehouse.parent)
 
 
