@@ -7,7 +7,28 @@ from pathlib import Path
 
 from reports.model import Meta, Table
 from reports.render import cells, spreadsheet_value
-from reports.render.odf import reset_namespaces, set_meta
+from reports.render.odf import attr, raw_rows, reset_namespaces, set_meta, text
+
+
+def _body_rows(table: Table) -> tuple[str, list[str]]:
+    """The body rows as the XML odfpy writes for TableRow/TableCell/P elements (see `raw_rows`)."""
+    out, styles = [], []
+    for row in table.rows:
+        out.append("<table:table-row>")
+        for v, kind in zip(cells(table, row), table.column_kinds):
+            value = spreadsheet_value(v, kind)
+            if value is None:
+                out.append("<table:table-cell/>")
+            elif isinstance(value, str):
+                p = f"<text:p>{text(value)}</text:p>" if value else "<text:p/>"
+                out.append(f'<table:table-cell office:value-type="string">{p}</table:table-cell>')
+            elif kind in ("share", "delta_pp"):
+                styles = ["PctCell"]
+                out.append(f'<table:table-cell office:value-type="percentage" office:value={attr(repr(value))} table:style-name="PctCell"/>')
+            else:
+                out.append(f'<table:table-cell office:value-type="float" office:value={attr(repr(value))}/>')
+        out.append("</table:table-row>")
+    return "".join(out), styles
 
 
 def render(tables: list[Table], path: Path, meta: Meta) -> None:
@@ -58,21 +79,8 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
         sheet.addElement(text_row(table.caption, style=bold))
         sheet.addElement(TableRow())
         sheet.addElement(text_row(*table.header, style=head))
-        for row in table.rows:
-            tr = TableRow()
-            for v, kind in zip(cells(table, row), table.column_kinds):
-                value = spreadsheet_value(v, kind)
-                if value is None:
-                    tr.addElement(TableCell())
-                elif isinstance(value, str):
-                    c = TableCell(valuetype="string")
-                    c.addElement(P(text=value))
-                    tr.addElement(c)
-                elif kind in ("share", "delta_pp"):
-                    tr.addElement(TableCell(valuetype="percentage", value=repr(value), stylename=pct_cell))
-                else:
-                    tr.addElement(TableCell(valuetype="float", value=repr(value)))
-            sheet.addElement(tr)
+        if table.rows:
+            sheet.appendChild(raw_rows(*_body_rows(table)))
         sheet.addElement(TableRow())
         for note in (table.source, *table.footnotes):
             sheet.addElement(text_row(note))

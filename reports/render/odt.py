@@ -8,11 +8,37 @@ from pathlib import Path
 from reports import fmt
 from reports.model import Meta, Table
 from reports.render import GREY_LINE, RIJKS_BLUE, column_widths, texts
-from reports.render.odf import reset_namespaces, set_meta
+from reports.render.odf import raw_rows, reset_namespaces, set_meta, text
 
 PAGE_WIDTH, PAGE_HEIGHT = "29.7cm", "21cm"
 TABLE_WIDTH_CM = 26.7  # page width less 2 x 1.5 cm margin
 FONT = "Calibri"
+
+
+def _body_rows(table: Table, right: list[bool], paragraph_names: dict) -> tuple[str, set]:
+    """The body rows as the XML odfpy writes for TableRow/TableCell/P elements (see `raw_rows`)."""
+    n = len(table.header)
+    covered = "<table:covered-table-cell/>" * (n - 1)
+    out, used = [], set()
+
+    def cell(style, value, span=""):
+        used.add(style)
+        start = f'<table:table-cell table:style-name="BodyCell" office:value-type="string"{span}>'
+        if value:
+            return f'{start}<text:p text:style-name="{style}">{text(value)}</text:p></table:table-cell>'
+        return f'{start}<text:p text:style-name="{style}"/></table:table-cell>'
+
+    for row in table.rows:
+        values = texts(table, row)
+        out.append('<table:table-row table:style-name="Row">')
+        if row.kind == "group":
+            out.append(cell(paragraph_names[("group", False)], values[0], f' table:number-columns-spanned="{len(values)}"'))
+            out.append(covered)
+        else:
+            names = [paragraph_names[(row.kind, right[i] and i > 0)] for i in range(n)]
+            out.extend(cell(name, v) for name, v in zip(names, values))
+        out.append("</table:table-row>")
+    return "".join(out), used
 
 
 def render(tables: list[Table], path: Path, meta: Meta) -> None:
@@ -20,7 +46,7 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
     from odf.style import (DefaultStyle, FontFace, MasterPage, PageLayout, PageLayoutProperties, ParagraphProperties, Style,
                            TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties, TextProperties)
     from odf.table import Table as OTable
-    from odf.table import CoveredTableCell, TableCell, TableColumn, TableHeaderRows, TableRow
+    from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import H, P
 
     reset_namespaces()
@@ -70,6 +96,7 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
         return column_styles[width]
     paragraph = {("data", False): cell_text, ("data", True): cell_num, ("group", False): bold_text, ("group", True): bold_num,
                  ("total", False): bold_text, ("total", True): bold_num, ("subtotal", False): ital_text, ("subtotal", True): ital_num}
+    paragraph_names = {key: s.getAttribute("name") for key, s in paragraph.items()}
 
     doc.text.addElement(H(outlinelevel=1, stylename=title, text=meta.title))
     doc.text.addElement(P(text=f"Peildatum {fmt.long_date(meta.peildatum)}"))
@@ -89,21 +116,9 @@ def render(tables: list[Table], path: Path, meta: Meta) -> None:
             tr.addElement(c)
         head.addElement(tr)
         t.addElement(head)
-        for row in table.rows:
-            tr = TableRow(stylename=keep_row)
-            values = texts(table, row)
-            if row.kind == "group":
-                c = TableCell(stylename=body_cell, valuetype="string", numbercolumnsspanned=len(values))
-                c.addElement(P(stylename=bold_text, text=values[0]))
-                tr.addElement(c)
-                for _ in values[1:]:
-                    tr.addElement(CoveredTableCell())
-            else:
-                for i, v in enumerate(values):
-                    c = TableCell(stylename=body_cell, valuetype="string")
-                    c.addElement(P(stylename=paragraph[(row.kind, right[i] and i > 0)], text=v))
-                    tr.addElement(c)
-            t.addElement(tr)
+        if table.rows:
+            xml, used = _body_rows(table, right, paragraph_names)
+            t.appendChild(raw_rows(xml, ["Row", "BodyCell", *used]))
         doc.text.addElement(t)
         for note in (table.source, *table.footnotes):
             doc.text.addElement(P(stylename=small, text=note))

@@ -29,7 +29,7 @@ PREAMBLE = f"""
   table(
     columns: (2.2fr,) + (1fr,) * (n - 1),
     stroke: (x, y) => if y == 0 {{ (top: 1.5pt + blue, bottom: 1pt + blue) }} else {{ (bottom: 0.4pt + grey) }},
-    align: (x, y) => if t.right.at(x) and x > 0 {{ right }} else {{ left }},
+    align: t.right.enumerate().map(((x, r)) => if r and x > 0 {{ right }} else {{ left }}),
     inset: 3pt,
     table.header(..t.header.map(h => text(weight: "bold", h))),
     ..t.rows.map(r => if r.kind == "group" {{
@@ -60,10 +60,38 @@ def table_data(table: Table) -> dict:
     }
 
 
+# typst keeps everything it memoised during a compile for the life of the process (≈ 75 kB per
+# table row, never freed): a document with tens of thousands of rows is compiled in a child
+# process, so that memory goes when the document is done. Small documents stay in-process.
+SEPARATE_PROCESS_ROWS = 2000
+_CHILD = """
+import pickle, sys
+import typst
+args = pickle.load(sys.stdin.buffer)
+try:
+    out = (0, typst.compile(**args))
+except Exception as e:
+    out = (1, e)
+sys.stdout.buffer.write(pickle.dumps(out))
+"""
+
+
+def _compile_apart(args: dict) -> bytes:
+    import pickle
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _CHILD], input=pickle.dumps(args), capture_output=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"typst (child process) failed: {done.stderr.decode(errors='replace').strip()}")
+    failed, result = pickle.loads(done.stdout)
+    if failed:
+        raise result
+    return result
+
+
 def compile_pdf(path: Path, meta: Meta, body: str, data: dict) -> None:
     """Typeset `PREAMBLE + body` with `data` (JSON) as `d`, as PDF/A-2b, dated on the peildatum."""
-    import typst
-
     payload = {
         "title": meta.title,
         "subtitle": meta.subtitle or f"Peildatum {fmt.long_date(meta.peildatum)}",
@@ -73,13 +101,20 @@ def compile_pdf(path: Path, meta: Meta, body: str, data: dict) -> None:
         "day": meta.peildatum.day,
         **data,
     }
-    pdf = typst.compile(
-        (PREAMBLE + body).encode("utf-8"),
-        sys_inputs={"data": json.dumps(payload, ensure_ascii=False)},
-        pdf_standards=[PDF_STANDARD],
-        timestamp=meta.dated,
-        pdf_tags=True,
-    )
+    args = {
+        "input": (PREAMBLE + body).encode("utf-8"),
+        "sys_inputs": {"data": json.dumps(payload, ensure_ascii=False)},
+        "pdf_standards": [PDF_STANDARD],
+        "timestamp": meta.dated,
+        "pdf_tags": True,
+    }
+    rows = sum(len(t["rows"]) for t in data.get("tables", ()))
+    if rows >= SEPARATE_PROCESS_ROWS:
+        pdf = _compile_apart(args)
+    else:
+        import typst
+
+        pdf = typst.compile(**args)
     path.write_bytes(pdf)
 
 
