@@ -104,7 +104,12 @@ def ingest_inbox(con, inbox: Path, period: str, run_id: str, *, max_bytes: int =
     to_parse: list[FileOutcome] = []
     copies: list[tuple[FileOutcome, FileOutcome]] = []  # (duplicate, its original in this run)
     for i, path in enumerate(paths):
-        out = FileOutcome(next_id + i, path.name, "rejected", sha256=_sha256(path), bytes=path.stat().st_size)
+        try:
+            out = FileOutcome(next_id + i, path.name, "rejected", sha256=_sha256(path), bytes=path.stat().st_size)
+        except OSError as exc:  # gone or unreadable since the listing: this file only
+            outcomes.append(FileOutcome(next_id + i, path.name, "rejected", messages.unreadable(
+                path.name, f"het bestand kon niet worden geopend: {exc.strerror or type(exc).__name__}")))
+            continue
         outcomes.append(out)
         if out.sha256 in known:
             fid, name, org, per = known[out.sha256]

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -121,8 +122,41 @@ def _check_zip(path: Path, suffix: str, max_unpacked_bytes: int) -> None:
                 raise FileRejected(messages.not_what_extension_says(name, suffix))
             if suffix == ".ods" and "content.xml" not in names:
                 raise FileRejected(messages.not_what_extension_says(name, suffix))
+        _inflate_within(path, infos, max_unpacked_bytes)
     except zipfile.BadZipFile as exc:
         raise FileRejected(messages.unreadable(name, "kapot of onvolledig zip-archief")) from exc
+
+
+def _inflate_within(path: Path, infos: list[zipfile.ZipInfo], limit: int) -> None:
+    """Inflate every member's compressed bytes once, counting the output: the sizes in the zip
+    headers can lie (calamine inflates a member to its real end, whatever it declares)."""
+    left = limit
+    with path.open("rb") as fh:
+        for info in infos:
+            fh.seek(info.header_offset)
+            local = fh.read(30)
+            if len(local) < 30 or local[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile("bad local header")
+            fh.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+                    + int.from_bytes(local[28:30], "little"))
+            inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+            todo = info.compress_size
+            while todo > 0 and not (inflate and inflate.eof):
+                data = fh.read(min(todo, 2**20))
+                if not data:
+                    break
+                todo -= len(data)
+                if inflate is None:  # stored
+                    left -= len(data)
+                while inflate and data and left >= 0:
+                    try:
+                        out = inflate.decompress(data, 2**20)
+                    except zlib.error as exc:
+                        raise zipfile.BadZipFile(str(exc)) from exc
+                    left -= len(out)
+                    data = inflate.unconsumed_tail
+                if left < 0:
+                    raise FileRejected(messages.unpacks_too_large(path.name, limit))
 
 
 def open_book(path: Path) -> Book:
@@ -145,7 +179,9 @@ def _workbook(path: Path) -> Book:
 
     def load(name: str) -> Sheet:
         try:
-            df = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+            batch, errors = reader.load_sheet(name, header_row=None, skip_rows=0,
+                                              dtypes="string").to_arrow_with_errors()
+            df = _with_error_cells(pl.from_arrow(batch), errors)
         except Exception as exc:  # noqa: BLE001
             raise FileRejected(_calamine_message(path.name, exc)) from exc
         frame = _finish(df)
@@ -161,6 +197,28 @@ def _workbook(path: Path) -> Book:
         return Sheet(name, frame, numeric)
 
     return Book(path.suffix.lower().lstrip("."), names, load)
+
+
+ERROR_CELLS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+               "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def _with_error_cells(df: pl.DataFrame, errors) -> pl.DataFrame:
+    """Put the text a spreadsheet shows (`#N/A`, `#DIV/0!`) in error cells, which calamine
+    reports as conversion errors and leaves null."""
+    fixes: dict[int, dict[int, str]] = {}
+    for err in getattr(errors, "errors", None) or []:
+        m = re.search(r"Error\((\w+)\)", err.detail)
+        if m:
+            row, col = err.position
+            fixes.setdefault(col, {})[row] = ERROR_CELLS.get(m[1], f"#{m[1].upper()}")
+    for col, cells in fixes.items():
+        name = df.columns[col]
+        values = df[name].to_list()
+        for row, text in cells.items():
+            values[row] = text
+        df = df.with_columns(pl.Series(name, values, pl.Utf8))
+    return df
 
 
 def _calamine_message(name: str, exc: Exception) -> str:

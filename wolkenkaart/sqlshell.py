@@ -37,10 +37,14 @@ def vet(query: str) -> None:
     """Refuse anything but reading, with one clear line."""
     import duckdb
 
+    # Parse on a fenced in-memory connection: parsing IMPORT DATABASE already reads files.
+    parser = duckdb.connect(":memory:", config={"enable_external_access": False})
     try:
-        statements = duckdb.extract_statements(query)
+        statements = parser.extract_statements(query)
     except duckdb.Error as exc:
         raise UsageError(f"SQL error: {str(exc).splitlines()[0]}") from None
+    finally:
+        parser.close()
     if not statements:
         raise UsageError("no SQL statement given")
     for st in statements:
