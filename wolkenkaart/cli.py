@@ -101,8 +101,12 @@ def cli(ctx: click.Context, config: Path | None, verbose: int, quiet: bool) -> N
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     # Our own progress at INFO; libraries (GX, dbt, fonts) only speak up with -vv.
     logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.WARNING, format="%(message)s", stream=sys.stderr)
-    for ours in ("wolkenkaart", "ingest", "reports", "expectations"):
-        logging.getLogger(ours).setLevel(level)
+    ours = ("wolkenkaart", "ingest", "reports", "expectations")
+    for name in ours:
+        logging.getLogger(name).setLevel(level)
+    if verbose < 2:  # libraries that set INFO on their own loggers (GX) stay quiet
+        for handler in logging.root.handlers:
+            handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.split(".")[0] in ours)
     ctx.ensure_object(dict)
     try:
         ctx.obj["config"] = load_config(config)

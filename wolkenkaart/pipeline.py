@@ -219,10 +219,6 @@ def _check_job(db: Path, period: str | None, previous: Path | None, change_thres
 
     from expectations.run import run_checks as gx_run_checks
 
-    if not log.isEnabledFor(logging.DEBUG):  # GX sets INFO on some of its loggers itself
-        for name in list(logging.root.manager.loggerDict):
-            if name.startswith("great_expectations"):
-                logging.getLogger(name).setLevel(logging.WARNING)
     con = duckdb.connect(str(db), read_only=True)
     prev = duckdb.connect(str(previous), read_only=True) if previous and previous.exists() else None
     try:
