@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+# audit.rejected_rows and audit.warnings have the same shape: one record per problem.
+ROW_PROBLEM = """
+    file_id bigint not null,
+    sheet varchar,
+    row_number integer,
+    "column" varchar,
+    value varchar,
+    code varchar not null,
+    message varchar not null,
+    raw_row varchar[]
+"""
+
 DDL = """
 create schema if not exists raw;
 create schema if not exists audit;
@@ -25,27 +37,9 @@ create table if not exists audit.files (
     rows_skipped integer not null default 0
 );
 
-create table if not exists audit.rejected_rows (
-    file_id bigint not null,
-    sheet varchar,
-    row_number integer,
-    "column" varchar,
-    value varchar,
-    code varchar not null,
-    message varchar not null,
-    raw_row varchar[]
-);
+create table if not exists audit.rejected_rows ({ROW_PROBLEM});
 
-create table if not exists audit.warnings (
-    file_id bigint not null,
-    sheet varchar,
-    row_number integer,
-    "column" varchar,
-    value varchar,
-    code varchar not null,
-    message varchar not null,
-    raw_row varchar[]
-);
+create table if not exists audit.warnings ({ROW_PROBLEM});
 
 create table if not exists audit.batch_runs (
     run_id varchar primary key,
@@ -100,7 +94,7 @@ create table if not exists raw.service_rows (
     annual_cost_eur decimal(18, 2),
     remarks varchar
 );
-"""
+""".replace("{ROW_PROBLEM}", ROW_PROBLEM)
 
 
 def ensure_tables(con) -> None:

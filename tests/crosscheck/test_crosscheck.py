@@ -43,27 +43,24 @@ def test_same_organisations(both):
     assert len(mine) >= 20  # the sample has about 30 organisations per period
 
 
-def test_org_metrics_agree(both):
-    mine, _, theirs, _ = both
-    diffs = [
+def differences(mine: dict, theirs: dict) -> list:
+    return [
         (key, col, mine[key][col], theirs[key][col])
         for key in mine
         for col in mine[key]
         if not same(mine[key][col], theirs[key][col])
     ]
-    assert diffs == []
+
+
+def test_org_metrics_agree(both):
+    mine, _, theirs, _ = both
+    assert differences(mine, theirs) == []
 
 
 def test_scope_metrics_agree(both):
     _, mine, _, theirs = both
     assert set(mine) == set(theirs)
-    diffs = [
-        (key, col, mine[key][col], theirs[key][col])
-        for key in mine
-        for col in mine[key]
-        if not same(mine[key][col], theirs[key][col])
-    ]
-    assert diffs == []
+    assert differences(mine, theirs) == []
 
 
 def test_sample_exercises_the_metrics(both):
