@@ -227,7 +227,7 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
     if not org_code:
         raise FileRejected(messages.missing_org_code(name))
     if org_code not in refs.org_codes:
-        raise FileRejected(messages.unknown_org_code(name, info["org_code"]))
+        raise FileRejected(messages.unknown_org_code(name, info["org_code"], csv=book.kind == "csv"))
     out.org_code = org_code
     if "period" in info:
         try:

@@ -170,7 +170,10 @@ def missing_org_code(name: str) -> str:
     return f"{name}, blad Organisatie: Organisatiecode ontbreekt (vul de code van uw organisatie in, bijv. UWV)"
 
 
-def unknown_org_code(name: str, value: str) -> str:
+def unknown_org_code(name: str, value: str, csv: bool = False) -> str:
+    if csv:
+        return (f"{name}: de bestandsnaam noemt Organisatiecode '{value}', die is onbekend "
+                f"(noem het bestand <ORGANISATIECODE>_<JJJJ>-Q<n>.csv met de code uit de uitvraag, bijv. UWV_2025-Q3.csv)")
     return f"{name}, blad Organisatie: Organisatiecode '{value}' is onbekend (gebruik de code uit de uitvraag, bijv. UWV)"
 
 

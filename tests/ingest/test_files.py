@@ -39,6 +39,14 @@ def test_csv_name_must_name_org_and_period(con, inbox, name):
     assert table(con, "select count(*) n from raw.raw_rows")[0]["n"] == 2  # read, so kept raw
 
 
+def test_csv_with_unknown_org_code_names_the_file_name(con, inbox):
+    write_csv(inbox / "XYZ_2025-Q3.csv", [HEADERS, service(1)])
+    f = one(con, inbox)
+    assert f.status == "rejected"
+    assert "Organisatiecode 'XYZ'" in f.message and "bestandsnaam" in f.message
+    assert "blad Organisatie" not in f.message
+
+
 @pytest.mark.parametrize(("sheets", "fragment"), [
     ({"Organisatie": org_sheet()}, "blad 'Clouddiensten' ontbreekt"),
     ({"Clouddiensten": [HEADERS, service(1)]}, "blad 'Organisatie' ontbreekt"),
