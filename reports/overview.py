@@ -43,10 +43,11 @@ def _trend_chart(rows: list[dict], source: str) -> Chart:
     series = (("share_materieel_us", "materieel met VS-afhankelijkheid"),
               ("share_personal_data_in_eer", "persoonsgegevens binnen de EER"),
               ("share_public_eer_vendor", "public cloud van NL/EER-leveranciers"))
-    data = [{"Kwartaal": r["period"], "Kerncijfer": label, "Aandeel": float(r[col])}
+    data = [{"Kwartaal": fmt.period_label(r["period"]), "Kerncijfer": label, "Aandeel": float(r[col])}
             for r in rows for col, label in series if r[col] is not None]
+    order = [fmt.period_label(r["period"]) for r in rows]  # chronological, not alphabetical
     chart = alt.Chart(alt.Data(values=data)).mark_line(point=True).encode(
-        x=alt.X("Kwartaal:O", title="Kwartaal", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("Kwartaal:O", title="Kwartaal", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Aandeel:Q", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("Kerncijfer:N", scale=alt.Scale(range=PALETTE[:3]), legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
     ).properties(width=520, height=260)
