@@ -77,3 +77,15 @@ def test_missing_warehouse_is_one_line(tmp_path):
 def test_sql_error_is_one_line(published):
     res = CliRunner().invoke(cli, ["sql", "--warehouse", str(published), "select * from nope"])
     assert res.exit_code == 2 and res.output.startswith("wolkenkaart: SQL error")
+
+
+def test_shell_reads_and_refuses_writes(published):
+    res = CliRunner().invoke(
+        cli, ["shell", "--warehouse", str(published)],
+        input="select org_code\nfrom marts.org_metrics;\ndrop table marts.org_metrics;\n.quit\n",
+    )
+    assert res.exit_code == 0
+    assert "UWV" in res.output and "refused: DROP" in res.output
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("select count(*) from marts.org_metrics").fetchone()[0] == 1
+    con.close()
