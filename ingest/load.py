@@ -245,13 +245,14 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
         raise FileRejected(messages.wrong_period(name, out.period, period))
     version = info.get("template_version")
     if version is not None and version not in TEMPLATE_VERSIONS:
-        file_warnings.append(("unknown_template_version", messages.unknown_template_version(version)))
+        file_warnings.append(("unknown_template_version", messages.at(
+            messages.location(name, SHEET_ORG), messages.unknown_template_version(version))))
         version = None
     if book.kind != "csv":
         m = NAME_PREFIX.match(name)
         if m and (m[1].upper() != org_code or m[2].upper() != out.period):
-            file_warnings.append(("file_name_mismatch",
-                                  messages.name_mismatch(m[1], m[2].upper(), org_code, out.period)))
+            file_warnings.append(("file_name_mismatch", messages.at(
+                name, messages.name_mismatch(m[1], m[2].upper(), org_code, out.period))))
     # rows
     result = validate_services(services, name, version, refs)
     out.template_version = result.template_version

@@ -20,7 +20,7 @@ from typing import Callable
 import polars as pl
 
 from ingest import messages
-from ingest.schema import fold
+from ingest.schema import TEMPLATE_VERSIONS, fold, header_key, required_header_keys
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
@@ -253,9 +253,18 @@ def decode(data: bytes) -> str:
 
 
 def sniff_separator(text: str) -> str:
-    """The separator among `;`, tab and `,` occurring most often in the first non-empty line
-    (outside quotes)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    """The separator that splits one of the first records into the required headers of a
+    template (the header row need not be the first line, and a title above it may hold any
+    separator); without such a record, the one among `;`, tab and `,` occurring most often in
+    the first non-empty line (outside quotes)."""
+    required = [required_header_keys(v) for v in TEMPLATE_VERSIONS]
+    head = text[: 2**20]  # the header is among the first records
+    for sep in CSV_SEPARATORS:
+        records = csv.reader(io.StringIO(head, newline=""), delimiter=sep)
+        for _, record in zip(range(100), records):
+            if len(record) > 1 and any(r <= {header_key(cell) for cell in record} for r in required):
+                return sep
+    first = next((line for line in head.splitlines() if line.strip()), "")
     unquoted = re.sub(r'"[^"]*"', "", first)
     return max(CSV_SEPARATORS, key=lambda s: (unquoted.count(s), -CSV_SEPARATORS.index(s)))
 
