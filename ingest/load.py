@@ -97,9 +97,12 @@ def ingest_inbox(con, inbox: Path, period: str, run_id: str, *, max_bytes: int =
             paths.append(path)
 
     next_id = con.execute("select coalesce(max(file_id), 0) + 1 from audit.files").fetchone()[0]
+    # A repeat of an accepted file is a duplicate. Bytes that were rejected before are read
+    # again: their rejection may have depended on their context (a second file for the same
+    # organisation in that inbox, another batch period), and re-reading changes no figure.
     known = {sha: (fid, name, org, per) for sha, fid, name, org, per in con.execute(
         "select sha256, min(file_id), arg_min(file_name, file_id), arg_min(org_code, file_id), "
-        "arg_min(period, file_id) from audit.files group by sha256").fetchall()}
+        "arg_min(period, file_id) from audit.files where status = 'accepted' group by sha256").fetchall()}
     outcomes: list[FileOutcome] = []
     to_parse: list[FileOutcome] = []
     copies: list[tuple[FileOutcome, FileOutcome]] = []  # (duplicate, its original in this run)
@@ -235,6 +238,9 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
         except ValueError:
             raise FileRejected(messages.unreadable_period(name, "Periode", info["period"])) from None
         out.period = f"{year}-Q{quarter}"
+        if info.get("peildatum") and values.date_value(info["peildatum"]) is None:
+            # optional next to Periode, but a Peildatum that cannot be read rejects the file
+            raise FileRejected(messages.unreadable_period(name, "Peildatum", info["peildatum"]))
     else:
         day = values.date_value(info.get("peildatum"))
         if day is None:

@@ -38,8 +38,9 @@ CONTACT_KEYS = ("contact_name", "contact_email")
 def alias_key(text: pl.Expr) -> pl.Expr:
     """The vendor alias key: lower-case, white space collapsed and trimmed, trailing `.` and `,`
     ignored. The same expression as dbt's macro `alias_key` (macros/keys.sql): RE2's `\\s`
-    is ASCII white space, spelled out here because Rust's `\\s` is Unicode."""
-    collapsed = text.str.to_lowercase().str.replace_all(r"[\t\n\f\r ]+", " ")
+    is ASCII white space (plus the non-breaking spaces, listed in both), spelled out here
+    because Rust's `\\s` is Unicode."""
+    collapsed = text.str.to_lowercase().str.replace_all(r"[\t\n\f\r \x{00A0}\x{2007}\x{202F}]+", " ")
     return collapsed.str.replace(r"[\t\n\f\r .,]+$", "").str.strip_chars(" \t\n\f\r")
 
 

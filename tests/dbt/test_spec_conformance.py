@@ -153,9 +153,6 @@ def test_vendor_validity_on_the_peildatum(spec_con):
     assert (c1["vendor"], c1["vendor_concern"], c1["vendor_country"], c1["us_direct"]) == ("Slack", "Salesforce", "US", True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "alias key collapses only ASCII white space (RE2 \\s); submission.md counts NBSP as white space. "
-    "Fix needs macros/keys.sql and ingest.rows.alias_key changed together (test_alias_key_equals_dbt_macro)"))
 def test_non_breaking_space_is_white_space_in_the_alias_key(spec_con):
     b3 = fct(spec_con, "2021-Q3")["B3"]
     assert (b3["vendor"], b3["vendor_concern"]) == ("Microsoft", "Microsoft")

@@ -53,6 +53,7 @@ def test_csv_with_unknown_org_code_names_the_file_name(con, inbox):
     (workbook([service(1)], org=org_sheet(org=None)), "Organisatiecode ontbreekt"),
     (workbook([service(1)], org=org_sheet(org="XYZ")), "Organisatiecode 'XYZ' is onbekend"),
     (workbook([service(1)], org=org_sheet(peildatum="binnenkort")), "Peildatum 'binnenkort' is onleesbaar"),
+    (workbook([service(1)], org=org_sheet(peildatum="binnenkort", Periode="2025-Q3")), "Peildatum 'binnenkort' is onleesbaar"),
     (workbook([service(1)], org=org_sheet(peildatum=None)), "Periode en Peildatum ontbreken"),
     (workbook([service(1)], org=org_sheet(Periode="2025-Q9")), "Periode '2025-Q9' is onleesbaar"),
     (workbook([service(1)], org=org_sheet(peildatum="30-6-2025")), "gaat over 2025-Q2"),

@@ -59,6 +59,23 @@ def test_different_files_same_org_and_period_all_rejected(con, inbox):
     assert table(con, "select distinct org_code from raw.service_rows") == [{"org_code": "SVB"}]
 
 
+def test_conflicting_file_sent_again_alone_is_read(con, tmp_path):
+    """Two files for one organisation: both rejected. Sending one of them again, unchanged,
+    alone, is accepted — its rejection depended on the other file, not on its bytes."""
+    first, second = tmp_path / "r1", tmp_path / "r2"
+    first.mkdir(), second.mkdir()
+    write_book(first / "UWV_2025-Q3.xlsx", workbook([service(1)]))
+    write_book(first / "UWV_2025-Q3_correctie.xlsx", workbook([service(1), service(2)]))
+    run(con, first, run_id="a")
+    shutil.copy(first / "UWV_2025-Q3_correctie.xlsx", second / "UWV_2025-Q3_correctie.xlsx")
+    run(con, second, run_id="b")
+    assert [(s[1], s[2]) for s in statuses(con)] == [
+        ("UWV_2025-Q3.xlsx", "rejected"), ("UWV_2025-Q3_correctie.xlsx", "rejected"),
+        ("UWV_2025-Q3_correctie.xlsx", "accepted")]
+    run(con, second, run_id="c")  # and once accepted, the same bytes again are a duplicate
+    assert statuses(con)[-1][2] == "duplicate"
+
+
 def test_deterministic_ids_in_sorted_name_order(tmp_path):
     import duckdb
 
