@@ -289,15 +289,17 @@ def shell(ctx, warehouse):
 
 @cli.command()
 @click.option("--dir", "demo_dir", default="data/demo", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Where the demo warehouse and reports go.")
-@click.option("--sample", default="data/sample/inbox", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="The sample inbox (one folder per period).")
+@click.option("--sample", type=click.Path(path_type=Path, file_okay=False), help="The sample inbox, one folder per period [default: data/sample/inbox of the installation].")
 @click.pass_context
 @handle_errors
 def demo(ctx, demo_dir, sample):
     """The whole batch on the bundled sample data, into its own warehouse (never the production one)."""
+    from wolkenkaart.dbt import PROJECT_DIR
     from wolkenkaart.pipeline import overview_only, run_batch
 
+    sample = sample or PROJECT_DIR / "data" / "sample" / "inbox"
     if not sample.is_dir():
-        raise UsageError(f"no sample data at {sample}: run from the repository root")
+        raise UsageError(f"no sample data at {sample} (pass --sample DIR)")
     periods = sorted(p.name for p in sample.iterdir() if p.is_dir())
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
