@@ -3,9 +3,14 @@
 Writes one `.xlsx` per (organisation, period) with the sheets `Organisatie` and
 `Clouddiensten` (headers from `ingest.schema.COLUMNS`, values from its `Codes` labels,
 vendors from `seeds/vendor_aliases.csv`). The ingest accepts only the organisation codes of
-`seeds/organisations.csv` (40), so a set of N files is laid out as the real codes over as
-many consecutive quarters as needed: `<dir>/<period>/<ORG>_<period>.xlsx` (file i is
-organisation i mod 40 in quarter i div 40). Every file is a valid submission of its period.
+its register (`seeds/organisations.csv`, 39 organisations), so a set of N files is laid out
+as the real codes over as many consecutive quarters as needed:
+`<dir>/<period>/<ORG>_<period>.xlsx` (file i is organisation i mod 39 in quarter i div 39).
+Every file is a valid submission of its period.
+
+For more organisations, `write_register` writes a reference-data folder (a copy of `seeds/`,
+its `organisations.csv` extended by synthetic organisations `SYN0001` …) to be used through
+`WOLKENKAART_REFERENCE_DIR`; `plan(..., orgs=codes)` then gives one file per organisation.
 
 Same arguments, same bytes: every file's content depends only on (seed, org, period, rows);
 xlsxwriter's document properties are pinned so the SHA-256 is stable too.
@@ -16,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,10 +67,40 @@ def _seed_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def org_codes() -> list[str]:
-    """The organisations the ingest accepts, in register order (the register keeps history:
-    an organisation that moved to another ministry has two rows)."""
-    return list(dict.fromkeys(r["org_code"] for r in _seed_rows("organisations.csv")))
+def org_codes(register: Path = SEEDS) -> list[str]:
+    """The organisations of a register folder (default: `seeds/`), in register order (the
+    register keeps history: an organisation that moved to another ministry has two rows)."""
+    with (register / "organisations.csv").open(encoding="utf-8", newline="") as fh:
+        return list(dict.fromkeys(r["org_code"] for r in csv.DictReader(fh)))
+
+
+# Synthetic organisations: existing kinds and ministries only (seeds/_seeds.yml accepts these
+# org_types; Defensie, outside the rijksbrede totals, is left out).
+SYNTHETIC_TYPES = ("agentschap", "zbo", "dienst")
+SYNTHETIC_MINISTRIES = ("AZ", "BZ", "BZK", "EZ", "FIN", "IENW", "JENV", "LVVN", "OCW", "SZW", "VWS")
+
+
+def synthetic_row(n: int) -> list[str]:
+    """Register row of synthetic organisation n (1-based): `SYN0001`, valid since 1900."""
+    kind = SYNTHETIC_TYPES[(n - 1) % len(SYNTHETIC_TYPES)]
+    ministry = SYNTHETIC_MINISTRIES[(n - 1) % len(SYNTHETIC_MINISTRIES)]
+    in_scope = "false" if kind == "zbo" else "true"
+    return [f"SYN{n:04d}", f"Synthetische organisatie {n:04d}", kind, ministry, in_scope, "true", "1900-01-01", ""]
+
+
+def write_register(dest: Path, orgs: int) -> list[str]:
+    """A reference-data folder for `orgs` distinct organisations: a copy of `seeds/` (every
+    CSV and `_seeds.yml`) whose `organisations.csv` also holds `orgs` − 39 synthetic ones.
+    Deterministic; returns the first `orgs` organisation codes (the real ones first)."""
+    real = org_codes()
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(SEEDS, dest)
+    extra = max(0, orgs - len(real))
+    if extra:
+        with (dest / "organisations.csv").open("a", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(synthetic_row(n) for n in range(1, extra + 1))
+    return org_codes(dest)[:orgs]
 
 
 def add_quarters(period: str, n: int) -> str:

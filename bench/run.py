@@ -5,10 +5,13 @@ For one size it generates (once; files are reused when present) two deterministi
 - `read/`: `files` submissions of `rows` data rows, the real organisations over consecutive
   quarters, for the side-by-side read comparison: (a) the project's ingest, (b) the calamine
   floor, (c) pandas + openpyxl. Each reader runs in its own process on the same files.
-- `run/`: the same number of rows as one quarter of the 40 organisations, for the full
+- `run/`: the same number of rows as one quarter of the 39 organisations, for the full
   `wolkenkaart run` (wall time, peak memory, the split per step from manifest.json), then a
   resubmission of one organisation (one file changed: only it may be parsed again), and
-  the fixed cost of a run on an inbox with one nil return.
+  the fixed cost of a run on an inbox with one nil return. With `--orgs N` the rows are
+  spread over N organisations instead (`run-<N>orgs/`, one file each); more than the
+  register's 39 means a register with synthetic organisations (`register-<N>/`, see
+  `generate.write_register`), used through `WOLKENKAART_REFERENCE_DIR` by every run.
 Prints a report and writes `results.json` (and with `--markdown`, a table for
 docs/performance.md). No figure is asserted: this measures, it does not judge.
 """
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import generate, readers
+from ingest.reference import ENV as REFERENCE_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -135,8 +139,9 @@ def _parse_time_v(text: str) -> dict:
 
 
 def wolkenkaart_run(inbox: Path, warehouse: Path, out: Path, period: str = PERIOD,
-                    formats: str | None = None) -> dict:
-    """One `wolkenkaart run` under /usr/bin/time -v: wall time, peak memory, step split."""
+                    formats: str | None = None, env: dict[str, str] | None = None) -> dict:
+    """One `wolkenkaart run` under /usr/bin/time -v: wall time, peak memory, step split
+    (`env`: variables added to this process's environment, e.g. WOLKENKAART_REFERENCE_DIR)."""
     exe = Path(sys.executable).with_name("wolkenkaart")
     cmd = [str(exe), "run", "--period", period, "--inbox", str(inbox), "--warehouse", str(warehouse),
            "--out", str(out)]
@@ -145,7 +150,7 @@ def wolkenkaart_run(inbox: Path, warehouse: Path, out: Path, period: str = PERIO
     timer = shutil.which("time", path="/usr/bin")
     start = time.perf_counter()
     done = subprocess.run(([timer, "-v"] if timer else []) + cmd, cwd=REPO, capture_output=True, text=True,
-                          check=False)
+                          check=False, env={**os.environ, **(env or {})})
     result: dict = {"exit": done.returncode, "wall_s": time.perf_counter() - start}
     result.update(_parse_time_v(done.stderr))
     # the step split: the CLI's log lines ("<step> done in X s"), also when the run stopped early
@@ -174,27 +179,36 @@ def run_statuses(warehouse: Path) -> dict:
     return dict(rows)
 
 
-def full_run(root: Path, total_rows: int, formats: str | None, workers: int) -> dict:
-    """Fixed cost, the full run at `total_rows` rows in one quarter, then one resubmission."""
-    per_file = max(1, total_rows // RUN_ORGS)
-    orgs = min(RUN_ORGS, total_rows)
-    gen = _generated(root / "run", files=orgs, rows=per_file if orgs == RUN_ORGS else 1, workers=workers)
+def full_run(root: Path, total_rows: int, formats: str | None, workers: int, orgs: int | None = None) -> dict:
+    """Fixed cost, the full run at `total_rows` rows in one quarter, then one resubmission.
+    The rows are spread over the register's 39 organisations, or over `orgs` organisations
+    (one file each; more than 39: a register with synthetic ones, see module doc)."""
+    n = min(orgs or RUN_ORGS, total_rows)
+    codes, env = generate.org_codes()[:n], None
+    if n > RUN_ORGS:
+        register = root / f"register-{n}"
+        codes = generate.write_register(register, n)
+        env = {REFERENCE_ENV: str(register.resolve())}  # inside the project (bench/out/): see dbt_seed_path
+    run_dir = root / ("run" if orgs is None else f"run-{n}orgs")
+    gen = _generated(run_dir, files=n, rows=max(1, total_rows // n), workers=workers, orgs=codes)
     work = root / "work"
     shutil.rmtree(work, ignore_errors=True)
     (work / "empty").mkdir(parents=True)
     # the fixed cost: one organisation's nil return (an empty inbox is refused up front)
     generate.write_file(generate.FileSpec(work / "empty" / f"UWV_{PERIOD}.xlsx", "UWV", PERIOD, 0, 0))
-    result: dict = {"rows": gen.rows, "files": len(gen.files)}
-    result["empty_inbox"] = wolkenkaart_run(work / "empty", work / "empty.duckdb", work / "out-empty", formats=formats)
+    result: dict = {"rows": gen.rows, "files": len(gen.files), "organisations": n,
+                    "register": env[REFERENCE_ENV] if env else "seeds"}
+    result["empty_inbox"] = wolkenkaart_run(work / "empty", work / "empty.duckdb", work / "out-empty",
+                                            formats=formats, env=env)
     warehouse = work / "warehouse.duckdb"
-    result["first"] = wolkenkaart_run(gen.inbox(PERIOD), warehouse, work / "out-1", formats=formats)
+    result["first"] = wolkenkaart_run(gen.inbox(PERIOD), warehouse, work / "out-1", formats=formats, env=env)
     # resubmission: a new version of the first organisation's file, the others unchanged
     inbox = work / "resubmission"
     shutil.copytree(gen.inbox(PERIOD), inbox)
     changed = gen.files[0]
     generate.write_file(generate.FileSpec(inbox / changed.path.name, changed.org_code, changed.period,
                                           changed.rows, changed.seed + 1))
-    result["resubmission"] = wolkenkaart_run(inbox, warehouse, work / "out-2", formats=formats)
+    result["resubmission"] = wolkenkaart_run(inbox, warehouse, work / "out-2", formats=formats, env=env)
     if warehouse.exists():
         result["resubmission"]["files_by_status"] = run_statuses(warehouse)
     return result
@@ -202,13 +216,14 @@ def full_run(root: Path, total_rows: int, formats: str | None, workers: int) -> 
 
 # ---- orchestration -----------------------------------------------------------------------
 
-def _generated(root: Path, *, files: int, rows: int, workers: int) -> generate.Generated:
+def _generated(root: Path, *, files: int, rows: int, workers: int,
+               orgs: list[str] | None = None) -> generate.Generated:
     """The planned set, written only when some file is missing (generation is deterministic)."""
-    gen = generate.plan(root, files=files, rows=rows, last_period=PERIOD)
+    gen = generate.plan(root, files=files, rows=rows, last_period=PERIOD, orgs=orgs)
     if not all(f.path.exists() for f in gen.files):
         start = time.perf_counter()
         shutil.rmtree(root, ignore_errors=True)
-        gen = generate.generate(root, files=files, rows=rows, last_period=PERIOD, workers=workers)
+        gen = generate.generate(root, files=files, rows=rows, last_period=PERIOD, workers=workers, orgs=orgs)
         print(f"generated {len(gen.files)} files, {gen.rows:,} rows in {time.perf_counter() - start:.1f} s "
               f"-> {root}", file=sys.stderr)
     return gen
@@ -225,7 +240,7 @@ def machine() -> dict:
 
 def benchmark(size: str, out: Path = OUT, *, workers: int | None = None, readers_only: bool = False,
               run_only: bool = False, formats: str | None = None,
-              kinds: tuple[str, ...] = ("floor", "project", "baseline")) -> dict:
+              kinds: tuple[str, ...] = ("floor", "project", "baseline"), orgs: int | None = None) -> dict:
     """Everything for one size; the result dict (also written to `<out>/<size>/results.json`,
     merged with what an earlier invocation for the other part measured)."""
     spec = SIZES[size]
@@ -238,7 +253,7 @@ def benchmark(size: str, out: Path = OUT, *, workers: int | None = None, readers
         result["generated_rows"] = gen.rows
         result["compare"] = compare_readers([gen.inbox(p) for p in gen.periods], workers, root / "scratch", kinds)
     if not readers_only:
-        result["run"] = full_run(root, spec.total, formats, workers)
+        result["run"] = full_run(root, spec.total, formats, workers, orgs)
     path = root / "results.json"
     if path.exists():  # keep the part of an earlier --readers-only / --run-only invocation
         earlier = json.loads(path.read_text(encoding="utf-8"))
@@ -272,7 +287,8 @@ def report(result: dict) -> str:
                       f"(c)/(a) = {_f(ratios.get('baseline_over_project'), '.1f')} (target ≥ 5)", ""]
     if "run" in result:
         run = result["run"]
-        lines += [f"`wolkenkaart run`, {run['rows']:,} rows in {run['files']} files of one quarter:", "",
+        lines += [f"`wolkenkaart run`, {run['rows']:,} rows in {run['files']} files of one quarter"
+                  f" (register: {run.get('register', 'seeds')}):", "",
                   "| run | exit | wall s | CPU s | peak MB | ingest | dbt build | checks | quality+feedback | reports | publish "
                   "| rest (start-up, exit) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for label, key in (("nil return (fixed cost)", "empty_inbox"), ("full run", "first"),
@@ -300,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--run-only", action="store_true", help="only the full wolkenkaart run")
     ap.add_argument("--skip-baseline", action="store_true", help="leave out the slow pandas+openpyxl reader")
     ap.add_argument("--formats", default=None, help="Kamerbrief formats of the run (default: the CLI's)")
+    ap.add_argument("--orgs", type=int, default=None,
+                    help="full run: spread the rows over N organisations, one file each (N > 39: a register "
+                         "with synthetic organisations via WOLKENKAART_REFERENCE_DIR; national: --orgs 1500)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--markdown", type=Path, default=None, help="also append the report to this file")
     ap.add_argument("--read", choices=list(readers.READERS), help=argparse.SUPPRESS)
@@ -312,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ("floor", "project") if args.skip_baseline else ("floor", "project", "baseline")
     for size in args.size or ["small", "medium", "national"]:
         result = benchmark(size, args.out, workers=args.workers, readers_only=args.readers_only,
-                           run_only=args.run_only, formats=args.formats, kinds=kinds)
+                           run_only=args.run_only, formats=args.formats, kinds=kinds, orgs=args.orgs)
         text = report(result)
         print(text, flush=True)
         if args.markdown:

@@ -17,6 +17,7 @@ import polars as pl
 
 from ingest import messages, values
 from ingest.read import ROW, FileRejected, Sheet
+from ingest.reference import reference_dir
 from ingest.schema import (
     COLUMNS,
     ORG_KEYS,
@@ -28,7 +29,6 @@ from ingest.schema import (
     required_header_keys,
 )
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 AUDIT_COLUMNS = {"sheet": pl.Utf8, "row_number": pl.Int32, "column": pl.Utf8, "value": pl.Utf8,
                  "code": pl.Utf8, "message": pl.Utf8, "raw_row": pl.List(pl.Utf8)}
 TOTAL_WORDS = ("totaal", "total")
@@ -53,8 +53,13 @@ class Refs:
     org_codes: frozenset[str]
 
 
+def load_refs(seeds: Path | None = None) -> Refs:
+    """The reference data of `seeds` (default: `ingest.reference.reference_dir()`, read now)."""
+    return _load_refs(seeds or reference_dir())
+
+
 @lru_cache(maxsize=4)
-def load_refs(seeds: Path = SEEDS) -> Refs:
+def _load_refs(seeds: Path) -> Refs:
     def rows(name: str) -> list[dict[str, str]]:
         with (seeds / name).open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from ingest import schema
 from ingest.periods import peildatum as period_end
-
-ORGANISATIONS_CSV = Path(__file__).resolve().parent.parent / "seeds" / "organisations.csv"
+from ingest.reference import reference_dir
 
 # Fixed document date: the same arguments always give the same bytes.
 _CREATED = dt.datetime(2025, 1, 1)
@@ -78,10 +77,11 @@ _INSTRUCTIONS = (
 
 def _org_name(org_code: str, peildatum: dt.date | None) -> tuple[str, str]:
     """(org_code as registered, org_name) valid on the peildatum; ValueError when unknown."""
-    with ORGANISATIONS_CSV.open(encoding="utf-8", newline="") as fh:
+    register = reference_dir() / "organisations.csv"
+    with register.open(encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["org_code"].casefold() == org_code.strip().casefold()]
     if not rows:
-        raise ValueError(f"unknown organisation code {org_code!r}: not in seeds/organisations.csv")
+        raise ValueError(f"unknown organisation code {org_code!r}: not in {register}")
     if peildatum is not None:
         day = peildatum.isoformat()
         valid = [r for r in rows if r["valid_from"] <= day and (not r["valid_to"] or r["valid_to"] > day)]

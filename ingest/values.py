@@ -35,6 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ingest.reference import reference_dir
 from ingest.schema import YES_NO, Codes
 
 # --------------------------------------------------------------------------- text
@@ -354,13 +355,12 @@ def amount_ambiguous_value(s: str | None, is_number: bool) -> bool:
 
 
 # ---------------------------------------------------------------------- countries
-# ISO 3166 alpha-2 codes or Dutch/English names from seeds/countries.csv, matched
+# ISO 3166 alpha-2 codes or Dutch/English names from countries.csv (reference_dir()), matched
 # case-insensitively and without regard to accents (`Belgie` = `België`); parts
 # separated by `;` `,` `/`; a part that is not a country as a whole is split on white
 # space and each piece is a code or a name. The vectorised version splits the cells into
 # parts in polars and applies the scalar rule to the distinct parts only (they are few).
 
-COUNTRIES_CSV = Path(__file__).resolve().parent.parent / "seeds" / "countries.csv"
 COUNTRIES_DTYPE = pl.Struct({"codes": pl.List(pl.Utf8), "unknown": pl.List(pl.Utf8)})
 
 
@@ -370,10 +370,19 @@ def _country_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@cache
+def countries_csv() -> Path:
+    """countries.csv of the reference-data folder (`ingest.reference.reference_dir()`)."""
+    return reference_dir() / "countries.csv"
+
+
 def country_lookup() -> dict[str, str]:
     """Comparison key of every ISO2 code, Dutch and English name -> ISO2 code."""
-    with COUNTRIES_CSV.open(encoding="utf-8", newline="") as f:
+    return _country_lookup(countries_csv())
+
+
+@cache
+def _country_lookup(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     return {_country_key(row[field]): row["iso2"] for row in rows for field in ("iso2", "name_nl", "name_en")}
 

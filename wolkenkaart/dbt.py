@@ -34,8 +34,14 @@ def invoke(args: list[str], database: Path) -> None:
     """Run one dbt command on `database`; raise BuildFailed when it does not succeed."""
     from dbt.cli.main import dbtRunner
 
+    from ingest import reference
+
     target = target_dir()
     os.environ["WOLKENKAART_DB"] = str(database)
+    try:  # dbt_project.yml seed-paths: the reference folder, relative to the project
+        os.environ[reference.ENV] = reference.dbt_seed_path()
+    except ValueError as exc:
+        raise BuildFailed(f"dbt {args[0]} not started: {exc}") from None
     argv = [
         *args,
         "--project-dir", str(PROJECT_DIR),

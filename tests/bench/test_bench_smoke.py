@@ -128,3 +128,73 @@ def test_run_on_a_missing_inbox_reports_the_error(tmp_path):
     assert result["exit"] == 2
     assert result["error"] and "Traceback" not in result["error"]
     assert result["steps_s"] == {}
+
+
+def test_register_adds_synthetic_organisations_the_ingest_accepts(tmp_path, monkeypatch):
+    import duckdb
+
+    from bench import readers
+    from ingest.reference import ENV
+
+    real = generate.org_codes()
+    register = tmp_path / "register"
+    codes = generate.write_register(register, len(real) + 3)
+    assert codes == real + ["SYN0001", "SYN0002", "SYN0003"]
+    assert sorted(p.name for p in register.iterdir()) == sorted(p.name for p in generate.SEEDS.iterdir())
+    assert generate.write_register(tmp_path / "again", len(real) + 3) == codes  # deterministic
+    assert sha(tmp_path / "again" / "organisations.csv") == sha(register / "organisations.csv")
+    gen = generate.generate(tmp_path / "run", files=3, rows=5, last_period="2025-Q3", workers=1, orgs=codes[-3:])
+    assert gen.periods == ["2025-Q3"] and [f.org_code for f in gen.files] == codes[-3:]
+    inbox = [gen.inbox("2025-Q3")]
+
+    def statuses(db: Path) -> list:
+        readers.project(inbox, database=db)
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            return con.execute("select status, count(*) from audit.files group by all").fetchall()
+        finally:
+            con.close()
+
+    monkeypatch.delenv(ENV, raising=False)
+    assert statuses(tmp_path / "seeds.duckdb") == [("rejected", 3)]
+    monkeypatch.setenv(ENV, str(register))
+    assert statuses(tmp_path / "register.duckdb") == [("accepted", 3)]
+
+
+@pytest.fixture
+def in_project():
+    """A scratch folder inside the project (bench/out/, git-ignored): dbt needs the reference
+    folder there (ingest.reference.dbt_seed_path)."""
+    import shutil
+    import uuid
+
+    root = run.OUT / f"smoke-{uuid.uuid4().hex[:8]}"
+    root.mkdir(parents=True)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_full_run_with_a_register_of_more_organisations(in_project):
+    """The whole batch (dbt seeds and tests included) on 41 organisations, one row each."""
+    orgs = run.RUN_ORGS + 2
+    result = run.full_run(in_project, orgs, "csv", 1, orgs=orgs)
+    register = in_project / f"register-{orgs}"
+    assert (result["organisations"], result["files"], result["rows"]) == (orgs, orgs, orgs)
+    assert result["register"] == str(register.resolve())
+    for key in ("empty_inbox", "first", "resubmission"):
+        assert result[key]["exit"] == 0, (key, result[key].get("error"))
+    assert result["resubmission"]["files_by_status"] == {"accepted": 1, "duplicate": orgs - 1}
+    assert (register / "organisations.csv").read_text(encoding="utf-8").endswith(
+        ",".join(generate.synthetic_row(2)) + "\n")  # dbt left the register as written
+
+
+def test_run_with_a_register_outside_the_project_stops_before_dbt(tmp_path):
+    register = tmp_path / "register"
+    generate.write_register(register, run.RUN_ORGS + 1)
+    before = (register / "organisations.csv").read_bytes()
+    inbox = tmp_path / "inbox"
+    generate.write_file(generate.FileSpec(inbox / "SYN0001_2025-Q3.xlsx", "SYN0001", "2025-Q3", 1, 0))
+    result = run.wolkenkaart_run(inbox, tmp_path / "w.duckdb", tmp_path / "out", formats="csv",
+                                 env={"WOLKENKAART_REFERENCE_DIR": str(register)})
+    assert result["exit"] != 0 and "must lie inside the project" in result["error"]
+    assert (register / "organisations.csv").read_bytes() == before

@@ -393,7 +393,7 @@ def test_property_english_and_plain_amounts_parse_back(value):
 
 # ------------------------------------------------------------------- countries
 
-with v.COUNTRIES_CSV.open(encoding="utf-8") as _f:
+with v.countries_csv().open(encoding="utf-8") as _f:
     COUNTRY_ROWS = list(csv.DictReader(_f))
 
 
