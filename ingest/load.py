@@ -2,7 +2,7 @@
 
 Files are hashed and numbered in sorted name order, read and checked in a thread pool (one
 file never sees another), then the cross-file rules are applied (same bytes as an earlier
-file: `duplicate`; several different files for one organisation and period: all rejected),
+accepted file, or as another file of this inbox: `duplicate`; several different files for one organisation and period: all rejected),
 and everything is appended to DuckDB in one transaction by one writer through Arrow: the files'
 rows while the pool reads on (in file_id order, a batch of files per insert, frames dropped once
 written), the conflicting files' service rows deleted again, audit.files at the end.
