@@ -248,8 +248,10 @@ def overview(ctx, year, warehouse, out, allow_failed_checks):
 @click.option("--period", help="Pre-fill Periode and Peildatum (YYYY-Qn).")
 @click.option("--org", "org_code", help="Pre-fill Organisatiecode and Organisatie.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Output file [default: uitvraag-<version>[-ORG][-PERIOD].xlsx].")
+@click.option("--warehouse", type=click.Path(path_type=Path, dir_okay=False),
+              help="Accepted like every command; not read: the template comes from the reference data.")
 @handle_errors
-def template(version, period, org_code, out):
+def template(version, period, org_code, out, warehouse):
     """Write the empty uitvraag workbook (instructions sheet, drop-down lists)."""
     from ingest.template import write_template
 
@@ -290,9 +292,11 @@ def shell(ctx, warehouse):
 @cli.command()
 @click.option("--dir", "demo_dir", default="data/demo", show_default=True, type=click.Path(path_type=Path, file_okay=False), help="Where the demo warehouse and reports go.")
 @click.option("--sample", type=click.Path(path_type=Path, file_okay=False), help="The sample inbox, one folder per period [default: data/sample/inbox of the installation].")
+@click.option("--warehouse", type=click.Path(path_type=Path, dir_okay=False),
+              help="The demo warehouse [default: <dir>/warehouse.duckdb]; never the production one.")
 @click.pass_context
 @handle_errors
-def demo(ctx, demo_dir, sample):
+def demo(ctx, demo_dir, sample, warehouse):
     """The whole batch on the bundled sample data, into its own warehouse (never the production one)."""
     from wolkenkaart.dbt import PROJECT_DIR
     from wolkenkaart.pipeline import overview_only, run_batch
@@ -301,9 +305,14 @@ def demo(ctx, demo_dir, sample):
     if not sample.is_dir():
         raise UsageError(f"no sample data at {sample} (pass --sample DIR)")
     periods = sorted(p.name for p in sample.iterdir() if p.is_dir())
+    production = settings_from(ctx, None).warehouse
+    if warehouse is not None and warehouse.resolve() == production.resolve():
+        raise UsageError(f"the demo never writes to the production warehouse {production}: pass another --warehouse")
+    if production.resolve().is_relative_to(demo_dir.resolve()):
+        raise UsageError(f"--dir {demo_dir} holds the production warehouse {production}: the demo empties its folder, pass another --dir")
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
-    settings = Settings(warehouse=demo_dir / "warehouse.duckdb")
+    settings = Settings(warehouse=warehouse or demo_dir / "warehouse.duckdb")
     for period in periods:
         summary = run_batch(period, sample / period, demo_dir / "reports" / period, settings)
         print_run(summary)

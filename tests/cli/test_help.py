@@ -60,3 +60,35 @@ def test_unreadable_config_is_exit_2(tmp_path):
     cfg.write_text("this is = = not toml")
     res = CliRunner().invoke(cli, ["--config", str(cfg), "sql", "select 1"])
     assert res.exit_code == 2 and "config" in res.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_takes_warehouse(name):
+    """cli.md: every command takes --warehouse FILE."""
+    assert "warehouse" in {p.name for p in cli.commands[name].params}
+
+
+def test_template_accepts_warehouse_without_reading_it(tmp_path):
+    out = tmp_path / "t.xlsx"
+    res = CliRunner().invoke(cli, ["template", "--warehouse", str(tmp_path / "absent.duckdb"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.stat().st_size > 0
+    assert not (tmp_path / "absent.duckdb").exists()
+
+
+def test_demo_refuses_the_production_warehouse(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(cli, ["demo", "--dir", "demo", "--warehouse", "data/warehouse.duckdb"])
+    assert res.exit_code == 2
+    assert "production warehouse" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "data").exists() and not (tmp_path / "demo").exists()
+
+
+def test_demo_refuses_a_dir_holding_the_production_warehouse(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    keep = tmp_path / "data" / "warehouse.duckdb"
+    keep.write_bytes(b"not ours to delete")
+    res = CliRunner().invoke(cli, ["demo", "--dir", "data"])
+    assert res.exit_code == 2 and "--dir" in res.output
+    assert keep.read_bytes() == b"not ours to delete"

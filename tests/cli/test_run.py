@@ -107,3 +107,18 @@ def test_empty_inbox_is_a_usage_error(tmp_path):
     box.mkdir()
     res = CliRunner().invoke(cli, ["run", "--period", "2025-Q3", "--inbox", str(box), "--warehouse", str(tmp_path / "w.duckdb")])
     assert res.exit_code == 2 and "holds no files" in res.output
+
+
+def test_demo_into_a_named_warehouse(inbox, tmp_path, monkeypatch):
+    """`demo --warehouse FILE`: the whole demo lands there; the production default is untouched."""
+    monkeypatch.chdir(tmp_path)
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    shutil.copytree(inbox, sample / "2025-Q3")
+    target = tmp_path / "elsewhere" / "demo.duckdb"
+    res = CliRunner().invoke(cli, ["demo", "--dir", "demo", "--sample", str(sample), "--warehouse", str(target)])
+    assert res.exit_code == 0, res.output
+    assert len(figures(target)) > 0
+    assert (tmp_path / "demo" / "reports" / "2025-Q3" / "manifest.json").is_file()
+    assert (tmp_path / "demo" / "reports" / "2025" / "jaaroverzicht.html").is_file()
+    assert not (tmp_path / "data").exists() and not (tmp_path / "demo" / "warehouse.duckdb").exists()
