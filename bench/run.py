@@ -214,6 +214,41 @@ def full_run(root: Path, total_rows: int, formats: str | None, workers: int, org
     return result
 
 
+def wolkenkaart_ingest(inbox: Path, warehouse: Path, period: str) -> None:
+    """`wolkenkaart ingest` of one quarter (set-up of a history; not measured)."""
+    exe = Path(sys.executable).with_name("wolkenkaart")
+    subprocess.run([str(exe), "-q", "ingest", "--period", period, "--inbox", str(inbox), "--warehouse", str(warehouse)],
+                   cwd=REPO, check=True, capture_output=True)
+
+
+def history_run(root: Path, spec: Size, quarters: int, formats: str | None, workers: int) -> dict:
+    """How a run grows with the history in the warehouse: the same quarter (the last full one
+    of the `read/` set: the register's organisations × `rows`) run on a warehouse that holds
+    0, quarters/2 and `quarters` earlier quarters (ingested with `wolkenkaart ingest`)."""
+    gen = _generated(root / "read", files=spec.files, rows=spec.rows, workers=workers)
+    by_period = {p: [f for f in gen.files if f.period == p] for p in gen.periods}
+    full = [p for p in gen.periods if len(by_period[p]) == RUN_ORGS]
+    if not full:
+        raise SystemExit(f"bench/run: the {root.name} set has no quarter with all {RUN_ORGS} organisations")
+    period = full[-1]
+    earlier = [p for p in gen.periods if p < period]
+    if quarters > len(earlier):
+        print(f"history: only {len(earlier)} earlier quarters in {root / 'read'}", file=sys.stderr)
+        quarters = len(earlier)
+    work = root / "work-history"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    result: dict = {"period": period, "rows": sum(f.rows for f in by_period[period]), "runs": []}
+    for h in sorted({0, quarters // 2, quarters}):
+        warehouse = work / f"history-{h}.duckdb"
+        for p in earlier[len(earlier) - h:] if h else []:
+            wolkenkaart_ingest(gen.inbox(p), warehouse, p)
+        history_rows = sum(f.rows for p in earlier[len(earlier) - h:] if h for f in by_period[p])
+        run = wolkenkaart_run(gen.inbox(period), warehouse, work / f"out-{h}", period=period, formats=formats)
+        result["runs"].append({"quarters": h, "history_rows": history_rows, **run})
+    return result
+
+
 # ---- orchestration -----------------------------------------------------------------------
 
 def _generated(root: Path, *, files: int, rows: int, workers: int,
@@ -240,7 +275,8 @@ def machine() -> dict:
 
 def benchmark(size: str, out: Path = OUT, *, workers: int | None = None, readers_only: bool = False,
               run_only: bool = False, formats: str | None = None,
-              kinds: tuple[str, ...] = ("floor", "project", "baseline"), orgs: int | None = None) -> dict:
+              kinds: tuple[str, ...] = ("floor", "project", "baseline"), orgs: int | None = None,
+              history: int | None = None) -> dict:
     """Everything for one size; the result dict (also written to `<out>/<size>/results.json`,
     merged with what an earlier invocation for the other part measured)."""
     spec = SIZES[size]
@@ -248,16 +284,18 @@ def benchmark(size: str, out: Path = OUT, *, workers: int | None = None, readers
     root = out / size
     result: dict = {"size": size, "files": spec.files, "rows_per_file": spec.rows, "rows": spec.total,
                     "machine": machine()}
-    if not run_only:
+    if history is not None:
+        result["history"] = history_run(root, spec, history, formats, workers)
+    elif not run_only:
         gen = _generated(root / "read", files=spec.files, rows=spec.rows, workers=workers)
         result["generated_rows"] = gen.rows
         result["compare"] = compare_readers([gen.inbox(p) for p in gen.periods], workers, root / "scratch", kinds)
-    if not readers_only:
+    if not readers_only and history is None:
         result["run"] = full_run(root, spec.total, formats, workers, orgs)
     path = root / "results.json"
     if path.exists():  # keep the part of an earlier --readers-only / --run-only invocation
         earlier = json.loads(path.read_text(encoding="utf-8"))
-        result = {**{k: v for k, v in earlier.items() if k in ("compare", "run")}, **result}
+        result = {**{k: v for k, v in earlier.items() if k in ("compare", "run", "history")}, **result}
     path.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     return result
 
@@ -304,6 +342,18 @@ def report(result: dict) -> str:
         statuses = run.get("resubmission", {}).get("files_by_status")
         if statuses:
             lines += ["", "resubmission, files by status: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))]
+    if "history" in result:
+        hist = result["history"]
+        lines += ["", f"`wolkenkaart run` of {hist['period']} ({hist['rows']:,} rows) on a warehouse with history:", "",
+                  "| earlier quarters | rows in history | exit | wall s | CPU s | peak MB | ingest | dbt build | checks "
+                  "| quality+feedback | reports | publish |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in hist["runs"]:
+            s = r.get("steps_s", {})
+            lines.append(f"| {r['quarters']} | {r['history_rows']:,} | {r.get('exit')} | {_f(r.get('wall_s'))} | "
+                         f"{_f(r.get('cpu_s'))} | {_f(r.get('peak_rss_mb'), '.0f')} | "
+                         + " | ".join(_f(s.get(k), ".1f") for k in STEPS) + " |")
+            if r.get("error"):
+                lines.append(f"|  ↳ error: {r['error'][:150]} |")
     return "\n".join(lines) + "\n"
 
 
@@ -319,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--orgs", type=int, default=None,
                     help="full run: spread the rows over N organisations, one file each (N > 39: a register "
                          "with synthetic organisations via WOLKENKAART_REFERENCE_DIR; national: --orgs 1500)")
+    ap.add_argument("--history", type=int, default=None, metavar="N",
+                    help="instead: one quarter run on a warehouse holding 0, N/2 and N earlier quarters "
+                         "(of the read set; national: --history 20)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--markdown", type=Path, default=None, help="also append the report to this file")
     ap.add_argument("--read", choices=list(readers.READERS), help=argparse.SUPPRESS)
@@ -331,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ("floor", "project") if args.skip_baseline else ("floor", "project", "baseline")
     for size in args.size or ["small", "medium", "national"]:
         result = benchmark(size, args.out, workers=args.workers, readers_only=args.readers_only,
-                           run_only=args.run_only, formats=args.formats, kinds=kinds, orgs=args.orgs)
+                           run_only=args.run_only, formats=args.formats, kinds=kinds, orgs=args.orgs,
+                           history=args.history)
         text = report(result)
         print(text, flush=True)
         if args.markdown:

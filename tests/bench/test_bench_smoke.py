@@ -198,3 +198,23 @@ def test_run_with_a_register_outside_the_project_stops_before_dbt(tmp_path):
                                  env={"WOLKENKAART_REFERENCE_DIR": str(register)})
     assert result["exit"] != 0 and "must lie inside the project" in result["error"]
     assert (register / "organisations.csv").read_bytes() == before
+
+
+def test_history_run_measures_the_same_quarter_on_a_growing_history(in_project):
+    """--history: the last full quarter, run on warehouses holding 0 and 1 earlier quarters."""
+    import duckdb
+
+    spec = run.Size(2 * run.RUN_ORGS, 1)
+    result = run.history_run(in_project, spec, 1, "csv", 1)
+    assert (result["period"], result["rows"]) == ("2025-Q3", run.RUN_ORGS)
+    assert [(r["quarters"], r["history_rows"], r["exit"]) for r in result["runs"]] == [
+        (0, 0, 0), (1, run.RUN_ORGS, 0)]
+    con = duckdb.connect(str(in_project / "work-history" / "history-1.duckdb"), read_only=True)
+    try:
+        periods = con.execute("select distinct period from marts.org_metrics order by 1").fetchall()
+    finally:
+        con.close()
+    assert periods == [("2025-Q2",), ("2025-Q3",)]
+    text = run.report({"size": "tiny", "rows": 0, "files": 0, "rows_per_file": 0, "machine": run.machine(),
+                       "history": result})
+    assert "| 1 | 39 | 0 |" in text
