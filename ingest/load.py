@@ -1,7 +1,9 @@
 """Inbox -> raw and audit tables. The entry point is `ingest_inbox`.
 
-Files are hashed and numbered in sorted name order, read and checked in a thread pool (one
-file never sees another), then the cross-file rules are applied (same bytes as an earlier
+Files are hashed and numbered in sorted name order, read in a thread pool (sheets, header,
+organisation and period: one file never sees another), their rows checked in batches of
+files (one set of polars queries per batch, per file the same records as alone), then the
+cross-file rules are applied (same bytes as an earlier
 accepted file, or as another file of this inbox: `duplicate`; several different files for one organisation and period: all rejected),
 and everything is appended to DuckDB in one transaction by one writer through Arrow: the files'
 rows while the pool reads on (in file_id order, a batch of files per insert, frames dropped once
@@ -15,8 +17,8 @@ import hashlib
 import logging
 import os
 import re
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -26,7 +28,8 @@ import polars as pl
 from ingest import messages, values
 from ingest.periods import parse_period, peildatum, period_of
 from ingest.read import ROW, FileRejected, Sheet, check_container, open_book
-from ingest.rows import AUDIT_COLUMNS, Refs, empty_audit, load_refs, org_info, validate_services
+from ingest.rows import (BATCH_AUDIT_COLUMNS, BatchResult, Prepared, Refs, load_refs, org_info, prepare_services,
+                         validate_batch)
 from ingest.schema import SHEET_ORG, SHEET_SERVICES, TEMPLATE_VERSIONS
 from ingest.tables import ensure_tables
 
@@ -35,7 +38,8 @@ log = logging.getLogger(__name__)
 CSV_NAME = re.compile(r"([A-Za-z0-9-]+)_([0-9]{4}-Q[1-4])\.csv", re.IGNORECASE)
 NAME_PREFIX = re.compile(r"([A-Za-z0-9-]+)_([0-9]{4}-Q[1-4])", re.IGNORECASE)
 FLUSH_ROWS = 100_000  # rows (all tables) buffered before they are appended to DuckDB
-RAW_SCHEMA = {"sheet": pl.Utf8, "row_number": pl.Int32, "cells": pl.List(pl.Utf8)}
+BATCH_ROWS = 10_000  # body rows of the files whose rows are checked together (at least one file)
+LOOKAHEAD_BYTES = 4 * 2**20  # file bytes read ahead of the checks (and at least 2 files per worker)
 
 
 def is_ignored(path: Path) -> bool:
@@ -69,13 +73,14 @@ class IngestResult:
 
 @dataclass
 class _Parsed:
-    """Everything one file contributes (frames without file_id)."""
+    """What one file contributes: read (`raw`, with file_id), and until its rows are checked
+    (`_check_batch`) its prepared Clouddiensten sheet and file-level warnings."""
 
     outcome: FileOutcome
-    raw: pl.DataFrame
-    services: pl.DataFrame | None = None
-    rejected: pl.DataFrame = field(default_factory=empty_audit)
-    warnings: pl.DataFrame = field(default_factory=empty_audit)
+    raw: pl.DataFrame | None
+    prepared: Prepared | None = None
+    file_warnings: list[tuple[str, str]] = field(default_factory=list)
+    info: dict[str, str] = field(default_factory=dict)
     contact: dict | None = None
 
 
@@ -134,16 +139,35 @@ def ingest_inbox(con, inbox: Path, period: str, run_id: str, *, max_bytes: int =
     con.execute("begin transaction")
     try:
         with ThreadPoolExecutor(max_workers=max(1, n_workers)) as pool:
-            jobs = [pool.submit(_parse_safely, inbox / o.file_name, o, period, refs, limits) for o in to_parse]
+            jobs: deque[tuple[FileOutcome, Future]] = deque()  # submitted, not yet taken
+            ahead = 0  # bytes of the files in `jobs`
+            todo = iter(to_parse)
             try:
-                for n, job in enumerate(jobs, 1):
+                batch: list[_Parsed] = []
+                batch_rows = 0
+                for n in range(1, len(to_parse) + 1):
+                    # read ahead a few files (or a few MB of them), not the whole inbox: the
+                    # files read but not yet checked and written are held in memory
+                    while len(jobs) < 2 * max(1, n_workers) or ahead < LOOKAHEAD_BYTES:
+                        o = next(todo, None)
+                        if o is None:
+                            break
+                        jobs.append((o, pool.submit(_parse_safely, inbox / o.file_name, o, period, refs, limits)))
+                        ahead += o.bytes
+                    o, job = jobs.popleft()
+                    ahead -= o.bytes
                     p = job.result()
-                    say(f"read {n}/{len(jobs)}: {p.outcome.file_name} ({p.outcome.status})")
-                    writer.add(p)
-                    parsed.append(p)
+                    batch.append(p)
+                    batch_rows += p.prepared.frame.height if p.prepared is not None else 0
+                    if batch_rows >= BATCH_ROWS or n == len(to_parse):
+                        writer.add(_check_batch(batch, refs))
+                        for q in batch:
+                            parsed.append(q)
+                            say(f"read {len(parsed)}/{len(to_parse)}: {q.outcome.file_name} ({q.outcome.status})")
+                        batch, batch_rows = [], 0
                 writer.flush()
             except BaseException:
-                for job in jobs:
+                for _o, job in jobs:
                     job.cancel()
                 raise
         conflicting = _reject_conflicts(parsed, period)
@@ -174,25 +198,106 @@ def _sha256(path: Path) -> str:
 
 
 def _parse_safely(path: Path, out: FileOutcome, period: str, refs: Refs, limits: tuple[int, int]) -> _Parsed:
-    parsed = _Parsed(out, pl.DataFrame(schema=RAW_SCHEMA))
+    """Read one file up to its rows (the part that needs no other file): rejected, or with
+    `prepared` set for `_check_batch`."""
+    parsed = _Parsed(out, None)
     try:
         _parse(path, parsed, period, refs, limits)
-    except FileRejected as exc:
-        out.status, out.message = "rejected", str(exc)
     except Exception as exc:  # noqa: BLE001 - any input must end in a message, never a traceback
-        log.debug("unexpected error reading %s", path.name, exc_info=True)
-        out.status = "rejected"
-        out.message = messages.unreadable(out.file_name, f"{type(exc).__name__}: {exc}"[:200])
-    if out.status == "rejected":
-        parsed.services = None
+        _fail(parsed, exc)
+    if parsed.raw is not None and parsed.raw.height == 0:
+        parsed.raw = None
     return parsed
 
 
-def _raw(sheet: Sheet, frame: pl.DataFrame | None = None) -> pl.DataFrame:
-    if frame is None:
-        return sheet.frame.select(sheet=pl.lit(sheet.name), row_number=pl.col(ROW),
-                                  cells=pl.lit(sheet.cell_lists()))
-    return frame.select(sheet=pl.lit(sheet.name), row_number=pl.col(ROW),
+def _fail(parsed: _Parsed, exc: Exception) -> None:
+    out = parsed.outcome
+    if isinstance(exc, FileRejected):
+        out.status, out.message = "rejected", str(exc)
+    else:
+        log.debug("unexpected error reading %s", out.file_name, exc_info=exc)
+        out.status = "rejected"
+        out.message = messages.unreadable(out.file_name, f"{type(exc).__name__}: {exc}"[:200])
+    parsed.prepared = None
+
+
+def _check_batch(batch: list[_Parsed], refs: Refs) -> dict[str, pl.DataFrame | None]:
+    """The row rules over the prepared files of `batch` at once, then per file what `_parse`
+    did after them (counts, all rows rejected, accepted). Returns the batch's frames per table
+    (with file_id; files in batch order), its `raw` frames dropped from the files."""
+    todo = [p for p in batch if p.prepared is not None]
+    result = _validate(todo, refs)
+    file_level = []
+    for p in todo:
+        out = p.outcome
+        counts = result.counts.get(out.file_id) if result else None
+        if counts is None:  # validation failed for this file: rejected in `_validate`
+            continue
+        out.template_version = counts.template_version
+        out.rows_total, out.rows_accepted = counts.rows_total, counts.rows_accepted
+        out.rows_rejected, out.rows_skipped = counts.rows_rejected, counts.rows_skipped
+        file_level += [{"file_id": out.file_id, "code": c, "message": m} for c, m in p.file_warnings]
+        if counts.data_rows and not counts.rows_accepted:
+            out.status, out.message = "rejected", messages.all_rows_rejected(out.file_name, counts.data_rows)
+        else:
+            out.status = "accepted"
+            p.contact = {k: p.info.get(k) for k in ("contact_name", "contact_email")}
+        p.prepared = None
+    raws = [p.raw for p in batch if p.raw is not None]
+    for p in batch:
+        p.raw = None
+    frames: dict[str, pl.DataFrame | None] = dict.fromkeys(_Writer.TABLES)
+    frames["raw.raw_rows"] = pl.concat(raws, how="vertical") if raws else None
+    if result is not None:
+        warnings = result.warnings
+        if file_level:
+            warnings = pl.concat([pl.DataFrame(file_level, schema={"file_id": pl.Int64, "code": pl.Utf8,
+                                                                   "message": pl.Utf8}).select(
+                                      *[pl.col(c) if c in ("file_id", "code", "message") else pl.lit(None, t).alias(c)
+                                        for c, t in BATCH_AUDIT_COLUMNS.items()]), warnings],
+                                 how="vertical").sort("file_id", maintain_order=True)
+        accepted = pl.DataFrame(
+            [{"file_id": p.outcome.file_id, "org_code": p.outcome.org_code, "period": p.outcome.period,
+              "template_version": p.outcome.template_version} for p in todo if p.outcome.status == "accepted"],
+            schema={"file_id": pl.Int64, "org_code": pl.Utf8, "period": pl.Utf8, "template_version": pl.Utf8})
+        frames["audit.rejected_rows"] = result.rejected
+        frames["audit.warnings"] = warnings
+        frames["raw.service_rows"] = result.services.join(accepted, on="file_id", how="inner",
+                                                          maintain_order="left").with_columns(
+            sheet=pl.lit(SHEET_SERVICES))
+    return frames
+
+
+def _validate(todo: list[_Parsed], refs: Refs) -> BatchResult | None:
+    """validate_batch over the files of `todo`; should it fail, file by file, so that an
+    unexpected error rejects only the file that causes it (as when it is checked alone)."""
+    if not todo:
+        return None
+    try:
+        return validate_batch([p.prepared for p in todo], refs)
+    except Exception as exc:  # noqa: BLE001 - any input must end in a message, never a traceback
+        if len(todo) == 1:
+            _fail(todo[0], exc)
+            return None
+    parts = [r for r in (_validate([p], refs) for p in todo) if r is not None]
+    if not parts:
+        return None
+
+    def merged(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return pl.concat(frames, how="vertical")
+
+    return BatchResult({fid: c for r in parts for fid, c in r.counts.items()}, merged([r.services for r in parts]),
+                       merged([r.rejected for r in parts]), merged([r.warnings for r in parts]))
+
+
+def _raw(sheet: Sheet, frame: pl.DataFrame | None = None, file_id: int = 0) -> pl.DataFrame:
+    """A sheet's rows for raw.raw_rows."""
+    if frame is None:  # (built from the sheet's columns: no query)
+        n = sheet.frame.height
+        return pl.DataFrame([pl.Series("file_id", [file_id], pl.Int64).new_from_index(0, n),
+                             pl.Series("sheet", [sheet.name], pl.Utf8).new_from_index(0, n),
+                             sheet.frame.get_column(ROW), sheet.cell_lists().rename("cells")])
+    return frame.select(file_id=pl.lit(file_id, pl.Int64), sheet=pl.lit(sheet.name), row_number=pl.col(ROW),
                         cells=pl.concat_list([pl.col(c).fill_null("") for c in sheet.cell_columns])
                         if sheet.cell_columns else pl.lit([], pl.List(pl.Utf8)))
 
@@ -208,7 +313,7 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
     if book.kind == "csv":
         m = CSV_NAME.fullmatch(name)
         if services is not None:
-            raws.append(_raw(services))
+            raws.append(_raw(services, file_id=out.file_id))
         parsed.raw = pl.concat(raws)
         if not m:
             raise FileRejected(messages.bad_csv_name(name))
@@ -217,10 +322,10 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
         org = book.sheet(SHEET_ORG)
         if org is not None:
             info, blanked = org_info(org)
-            raws.append(_raw(org, blanked))
+            raws.append(_raw(org, blanked, out.file_id))
         if services is not None:
-            raws.append(_raw(services))
-        parsed.raw = pl.concat(raws) if raws else parsed.raw
+            raws.append(_raw(services, file_id=out.file_id))
+        parsed.raw = pl.concat(raws) if raws else None
         if services is None:
             raise FileRejected(messages.no_sheet(name, SHEET_SERVICES, book.sheet_names))
         if org is None:
@@ -259,23 +364,10 @@ def _parse(path: Path, parsed: _Parsed, period: str, refs: Refs, limits: tuple[i
         if m and (m[1].upper() != org_code or m[2].upper() != out.period):
             file_warnings.append(("file_name_mismatch", messages.at(
                 name, messages.name_mismatch(m[1], m[2].upper(), org_code, out.period))))
-    # rows
-    result = validate_services(services, name, version, refs)
-    out.template_version = result.template_version
-    out.rows_total, out.rows_accepted = result.rows_total, result.rows_accepted
-    out.rows_rejected, out.rows_skipped = result.rows_rejected, result.rows_skipped
-    file_level = pl.DataFrame(
-        {"sheet": [None] * len(file_warnings), "row_number": [None] * len(file_warnings),
-         "column": [None] * len(file_warnings), "value": [None] * len(file_warnings),
-         "code": [c for c, _ in file_warnings], "message": [m for _, m in file_warnings],
-         "raw_row": [None] * len(file_warnings)}, schema=AUDIT_COLUMNS)
-    parsed.rejected = result.rejected
-    parsed.warnings = pl.concat([file_level, result.warnings])
-    if result.data_rows and not result.rows_accepted:
-        raise FileRejected(messages.all_rows_rejected(name, result.data_rows))
-    out.status = "accepted"
-    parsed.services = result.services
-    parsed.contact = {k: info.get(k) for k in ("contact_name", "contact_email")}
+    # rows: the header here, the row rules in `_check_batch`
+    parsed.prepared = prepare_services(services, name, version, out.file_id)
+    parsed.file_warnings = file_warnings
+    parsed.info = info
 
 
 def _reject_conflicts(parsed: list[_Parsed], period: str) -> list[int]:
@@ -296,7 +388,6 @@ def _reject_conflicts(parsed: list[_Parsed], period: str) -> list[int]:
             p.outcome.status = "rejected"
             p.outcome.message = messages.conflicting_files(p.outcome.file_name, org, period,
                                                            [n for n in names if n != p.outcome.file_name])
-            p.services = None
     return dropped
 
 
@@ -327,20 +418,13 @@ class _Writer:
         self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in self.TABLES}
         self.rows = 0
 
-    def add(self, p: _Parsed) -> None:
-        """Take one file's frames (tagged with its file_id), then drop them from `p` (the
-        outcome and contact stay)."""
-        o = p.outcome
-        services = None
-        if p.services is not None and o.status == "accepted":
-            services = p.services.with_columns(
-                sheet=pl.lit(SHEET_SERVICES), org_code=pl.lit(o.org_code), period=pl.lit(o.period),
-                template_version=pl.lit(o.template_version))
-        for table, frame in zip(self.TABLES, (p.raw, p.rejected, p.warnings, services)):
+    def add(self, frames: dict[str, pl.DataFrame | None]) -> None:
+        """Take a batch's frames (table -> frame with file_id, files in file_id order)."""
+        for table in self.TABLES:
+            frame = frames.get(table)
             if frame is not None and frame.height:
-                self.pending[table].append(frame.with_columns(file_id=pl.lit(o.file_id, pl.Int64)))
+                self.pending[table].append(frame)
                 self.rows += frame.height
-        p.raw = p.rejected = p.warnings = p.services = None
         if self.rows >= self.flush_rows:
             self.flush()
 

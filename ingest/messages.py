@@ -21,6 +21,13 @@ def location(file_name: str, sheet: str | None = None, row: int | pl.Expr | None
     return head + (f", rij {row}" if row is not None else "") + tail
 
 
+def row_location(head: pl.Expr, row: pl.Expr, column: pl.Expr | None = None) -> pl.Expr:
+    """`location` with every part an expression (one prefix per row of several files): `head` is
+    `location(file_name, sheet)` of the row's file, `column` the header as written (not null)."""
+    tail = [pl.lit(", kolom '"), column, pl.lit("'")] if column is not None else []
+    return pl.concat_str([head, pl.lit(", rij "), row.cast(pl.Utf8), *tail])
+
+
 def at(prefix: str | pl.Expr, text: str | pl.Expr) -> str | pl.Expr:
     """`<location>: <text>`."""
     if isinstance(prefix, pl.Expr) or isinstance(text, pl.Expr):

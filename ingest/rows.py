@@ -3,6 +3,10 @@ Organisatie key/value sheet: header detection, normalisation, rejected rows, war
 
 Everything is a polars expression over the whole sheet: each rule is one entry in a list
 of (code, column, condition, message) checks; the audit records are those checks filtered.
+The rules run over the sheets of many files at once (`prepare_services` per file, then
+`validate_batch`: a file_id column, per-file values such as the file name and the headers as
+written joined in for the records that fire, duplicate Dienst-IDs counted per file), so the
+fixed cost of a polars query is paid once per batch instead of once per file.
 """
 
 from __future__ import annotations
@@ -90,16 +94,19 @@ def org_info(sheet: Sheet) -> tuple[dict[str, str], pl.DataFrame]:
     if not cells:
         return info, sheet.frame
     key_col, value_cols = cells[0], cells[1:]
-    keys = sheet.frame.select(pl.col(key_col).fill_null("")).to_series().to_list()
-    folded = [header_key(k).rstrip(":").strip() for k in keys]
+    keys = sheet.frame.get_column(key_col).to_list()
+    folded = [header_key(k or "").rstrip(":").strip() for k in keys]
     if value_cols:
-        vals = sheet.frame.select(pl.col(value_cols[0])).to_series().to_list()
+        vals = sheet.frame.get_column(value_cols[0]).to_list()
         for k, v in zip(folded, vals):
             name = ORG_KEYS.get(k)
             text = values.clean_text_value(v) if v is not None else None
             if name and name not in info and text is not None:
                 info[name] = text
-    contact = pl.Series(folded).is_in([k for k, n in ORG_KEYS.items() if n in CONTACT_KEYS])
+    contact_keys = {k for k, n in ORG_KEYS.items() if n in CONTACT_KEYS}
+    if not any(k in contact_keys for k in folded):
+        return info, sheet.frame
+    contact = pl.Series([k in contact_keys for k in folded], dtype=pl.Boolean)
     blanked = sheet.frame.with_columns(
         [pl.when(contact).then(pl.lit(None, pl.Utf8)).otherwise(pl.col(c)).alias(c) for c in value_cols]
     )
@@ -122,7 +129,9 @@ def find_header(sheet: Sheet, file_name: str, version: str | None) -> Header:
     versions = [version] if version else list(reversed(TEMPLATE_VERSIONS))  # 2025.1 first
     cells = sheet.cell_columns
     best: tuple[int, int, str] | None = None  # (matched, row_number, version)
-    for i, row in enumerate(sheet.frame.select(ROW, *cells).iter_rows()):
+    frame = sheet.frame if sheet.frame.columns == [ROW, *cells] else sheet.frame.select(ROW, *cells)
+    # (the header is nearly always among the first rows: convert few rows at a time)
+    for i, row in enumerate(frame.iter_rows(buffer_size=16)):
         texts = {c: _written(v) for c, v in zip(cells, row[1:]) if v is not None and _written(v)}
         keys = {header_key(t) for t in texts.values()}
         for v in versions:
@@ -179,11 +188,51 @@ class SheetResult:
         return self.rows_accepted + self.rows_rejected
 
 
-def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: Refs) -> SheetResult:
-    """Apply every row rule of the spec to the Clouddiensten sheet."""
+@dataclass
+class Prepared:
+    """One Clouddiensten sheet ready for the row rules: its header found, its body rows as
+    `frame` (file_id, row_number, raw_row, first, t_<column> as written, n_amount)."""
+
+    file_id: int
+    file_name: str
+    sheet: str
+    header: Header
+    frame: pl.DataFrame
+
+
+@dataclass
+class FileCounts:
+    template_version: str
+    header_row: int
+    rows_total: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+
+    @property
+    def data_rows(self) -> int:
+        return self.rows_accepted + self.rows_rejected
+
+
+@dataclass
+class BatchResult:
+    """The row rules over the sheets of several files at once; every frame has a file_id
+    column and lists the files in the order given, each file's records in its own order."""
+
+    counts: dict[int, FileCounts]  # file_id -> counts
+    services: pl.DataFrame  # file_id, row_number + SERVICE_COLUMNS (+ countries_unknown)
+    rejected: pl.DataFrame  # file_id + AUDIT_COLUMNS
+    warnings: pl.DataFrame  # file_id + AUDIT_COLUMNS
+
+
+BATCH_AUDIT_COLUMNS = {"file_id": pl.Int64, **AUDIT_COLUMNS}
+
+
+def prepare_services(sheet: Sheet, file_name: str, version: str | None, file_id: int = 0) -> Prepared:
+    """Find the header of the Clouddiensten sheet (FileRejected without one) and take its body
+    rows: the per-file part of the row rules (`validate_batch` does the rest)."""
     header = find_header(sheet, file_name, version)
     cells = sheet.cell_columns
-    cols = {c.name: c for c in COLUMNS[header.version]}
     body = sheet.frame.slice(header.index + 1)
 
     def text_of(name: str) -> pl.Expr:
@@ -197,18 +246,83 @@ def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: R
     if amount_cell and body.get_column(amount_cell[0]).str.contains(values.NUMBER_OR_TEXT_DIFFERS).any():
         is_number = sheet.numeric(int(amount_cell[0][1:])).slice(header.index + 1)
     d = body.select(
+        pl.lit(file_id, pl.Int64).alias("file_id"),
         ROW,
         raw_row=pl.lit(sheet.cell_lists().slice(header.index + 1)),
-        first=pl.coalesce([_clean(c) for c in cells]),
+        first=pl.lit(_first_cells(body, cells)),
         **{f"t_{name}": text_of(name) for name in SERVICE_COLUMNS},
+        n_amount=pl.lit(False),
     )
-    d = d.with_columns(n_amount=is_number if is_number is not None else pl.lit(False))
+    if is_number is not None:
+        d = d.with_columns(n_amount=is_number)
+    return Prepared(file_id, file_name, sheet.name, header, d)
+
+
+def _first_cells(body: pl.DataFrame, cells: list[str]) -> pl.Series:
+    """Per row its first non-empty cell, cleaned (`values.clean_text`), else null: the same as
+    `pl.coalesce([_clean(c) for c in cells])`, computed on all cells as one series (one string
+    operation per sheet instead of one per column)."""
+    import numpy as np
+
+    n, w = body.height, len(cells)
+    if not n or not w:
+        return pl.Series("first", [None] * n, dtype=pl.Utf8)
+    stripped = pl.concat([body.get_column(c).cast(pl.Utf8) for c in cells], rechunk=True).str.strip_chars(
+        values.WHITESPACE)  # cell (row r, column j) at j * n + r
+    given = (stripped.str.len_bytes() > 0).fill_null(False).to_numpy().reshape(w, n)
+    column = given.argmax(axis=0)  # the first given cell per row (0 when none)
+    first = stripped.gather(column * n + np.arange(n))
+    return first.set(pl.Series(~given.any(axis=0)), None).rename("first")
+
+
+def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: Refs) -> SheetResult:
+    """Apply every row rule of the spec to the Clouddiensten sheet of one file."""
+    prep = prepare_services(sheet, file_name, version)
+    batch = validate_batch([prep], refs)
+    n = batch.counts[prep.file_id]
+    return SheetResult(n.template_version, n.header_row, batch.services.drop("file_id"),
+                       batch.rejected.drop("file_id"), batch.warnings.drop("file_id"),
+                       rows_total=n.rows_total, rows_accepted=n.rows_accepted,
+                       rows_rejected=n.rows_rejected, rows_skipped=n.rows_skipped)
+
+
+def validate_batch(preps: list[Prepared], refs: Refs) -> BatchResult:
+    """Apply every row rule of the spec to the prepared sheets of several files (distinct
+    file_ids) in one set of queries per template version: per file exactly what the file
+    alone gives (the per-query cost is paid once per batch, not per file)."""
+    groups: dict[str, list[Prepared]] = {}
+    for p in preps:
+        groups.setdefault(p.header.version, []).append(p)
+    parts = [_validate_group(group, refs) for group in groups.values()]
+    if len(parts) == 1:
+        return parts[0]
+    counts = {fid: c for part in parts for fid, c in part.counts.items()}
+
+    def merged(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return pl.concat(frames, how="vertical").sort("file_id", maintain_order=True)
+
+    return BatchResult(counts, merged([p.services for p in parts]), merged([p.rejected for p in parts]),
+                       merged([p.warnings for p in parts]))
+
+
+def _validate_group(preps: list[Prepared], refs: Refs) -> BatchResult:
+    """validate_batch for files of one template version."""
+    version = preps[0].header.version
+    cols = {c.name: c for c in COLUMNS[version]}
+    d = pl.concat([p.frame for p in preps], how="vertical") if len(preps) > 1 else preps[0].frame
+    # per file: the location prefix of its messages and each column's header as written
+    meta = pl.DataFrame(
+        {"file_id": [p.file_id for p in preps], "sheet": [p.sheet for p in preps],
+         "head": [messages.location(p.file_name, p.sheet) for p in preps],
+         **{f"w_{n}": [p.header.columns[n][1] if n in p.header.columns else cols[n].header for p in preps]
+            for n in cols}},
+        schema={"file_id": pl.Int64, "sheet": pl.Utf8, "head": pl.Utf8, **{f"w_{n}": pl.Utf8 for n in cols}},
+    ).lazy()
     d = d.with_columns(**{name: _normalise(cols.get(name), f"t_{name}") for name in SERVICE_COLUMNS})
     skip_empty = pl.col("first").is_null()
     skip_total = pl.col("first").str.to_lowercase().str.strip_chars_end(":").is_in(TOTAL_WORDS)
     d = d.with_columns(skip=(skip_empty | skip_total).fill_null(False))
 
-    loc = messages.location(file_name, sheet.name, pl.col(ROW), None)
     # (kind, checked frame, condition, records): the records of the checks that fire (most
     # never do) are built and collected together, one query per kind
     audit_rows: list[tuple[str, pl.DataFrame, pl.Expr, Callable[[pl.Series], pl.LazyFrame]]] = []
@@ -218,11 +332,12 @@ def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: R
         cond = cond.fill_null(False)
 
         def records(rows: pl.Series) -> pl.LazyFrame:  # rows: `cond` evaluated over `frame`
-            written = header.columns[name][1] if name in header.columns else (cols[name].header if name in cols else None)
-            prefix = messages.location(file_name, sheet.name, pl.col(ROW), written) if name else loc
+            written = pl.col(f"w_{name}") if name else None
+            prefix = messages.row_location(pl.col("head"), pl.col(ROW), written)
             value = pl.col(f"t_{name}") if name else pl.lit(None, pl.Utf8)
-            return frame.lazy().filter(pl.lit(rows)).select(
-                sheet=pl.lit(sheet.name), row_number=pl.col(ROW), column=pl.lit(written, pl.Utf8),
+            return frame.lazy().filter(pl.lit(rows)).join(meta, on="file_id", how="left", maintain_order="left").select(
+                "file_id", "sheet", row_number=pl.col(ROW),
+                column=written if written is not None else pl.lit(None, pl.Utf8),
                 value=value.cast(pl.Utf8), code=pl.lit(code), message=messages.at(prefix, text),
                 raw_row=pl.col("raw_row"),
             )
@@ -233,7 +348,7 @@ def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: R
     check("warning", "row_skipped_empty", None, pl.col("skip") & skip_empty, messages.ROW_SKIPPED_EMPTY, d)
     check("warning", "row_skipped_total", None, pl.col("skip") & ~skip_empty, messages.ROW_SKIPPED_TOTAL, d)
 
-    # rejections: required fields, then duplicate Dienst-ID
+    # rejections: required fields, then duplicate Dienst-ID (within one file)
     data = d.filter(~pl.col("skip"))
     for col in cols.values():
         if not col.required:
@@ -246,27 +361,40 @@ def validate_services(sheet: Sheet, file_name: str, version: str | None, refs: R
                   messages.invalid_value(pl.col(f"t_{col.name}"), allowed), data)
     id_key = pl.col("service_id").str.to_lowercase()
     check("reject", "duplicate_service_id", "service_id",
-          id_key.is_not_null() & (pl.len().over(id_key) > 1),
+          id_key.is_not_null() & (pl.len().over(pl.col("file_id"), id_key) > 1),
           messages.duplicate_service_id(pl.col("service_id")), data)
 
     rejected = _records(audit_rows, "reject")
-    bad_rows = rejected.select(pl.col("row_number").unique())
-    accepted = data.join(bad_rows, left_on=ROW, right_on="row_number", how="anti")
+    bad_rows = rejected.select("file_id", "row_number").unique()
+    accepted = data.join(bad_rows, on=["file_id", ROW], how="anti")
     accepted = _warn_and_blank(accepted, cols, refs, check)
     warnings = _records(audit_rows, "warning")
-    if header.row_number > 1:
-        warnings = _prepend(warnings, sheet.name, None, None, "header_below_row_1",
-                            messages.at(messages.location(file_name, sheet.name),
-                                        messages.header_below_row_1(header.row_number)))
-    for text in header.unknown:
-        warnings = _prepend(warnings, sheet.name, header.row_number, text, "unknown_column",
-                            messages.at(messages.location(file_name, sheet.name, header.row_number, text),
-                                        messages.unknown_column(text)))
+    # sheet-level warnings first (per file: unknown columns last to first, then a header below row 1)
+    first: list[dict] = []
+    for p in preps:
+        h = p.header
+        for text in reversed(h.unknown):
+            first.append({"file_id": p.file_id, "sheet": p.sheet, "row_number": h.row_number, "column": text,
+                          "value": text, "code": "unknown_column", "raw_row": None,
+                          "message": messages.at(messages.location(p.file_name, p.sheet, h.row_number, text),
+                                                 messages.unknown_column(text))})
+        if h.row_number > 1:
+            first.append({"file_id": p.file_id, "sheet": p.sheet, "row_number": None, "column": None,
+                          "value": None, "code": "header_below_row_1", "raw_row": None,
+                          "message": messages.at(messages.location(p.file_name, p.sheet),
+                                                 messages.header_below_row_1(h.row_number))})
+    if first:
+        warnings = pl.concat([pl.DataFrame(first, schema=BATCH_AUDIT_COLUMNS), warnings],
+                             how="vertical").sort("file_id", maintain_order=True)
     services = _services(accepted)
-    n_skipped = d.filter(pl.col("skip")).height
-    return SheetResult(header.version, header.row_number, services, rejected, warnings,
-                       rows_total=d.height, rows_accepted=services.height,
-                       rows_rejected=bad_rows.height, rows_skipped=n_skipped)
+    counts = {p.file_id: FileCounts(version, p.header.row_number) for p in preps}
+    for fid, total, skipped in d.group_by("file_id").agg(pl.len(), pl.col("skip").sum()).iter_rows():
+        counts[fid].rows_total, counts[fid].rows_skipped = total, skipped
+    for fid, n in bad_rows.group_by("file_id").len().iter_rows():
+        counts[fid].rows_rejected = n
+    for fid, n in services.group_by("file_id").len().iter_rows():
+        counts[fid].rows_accepted = n
+    return BatchResult(counts, services, rejected, warnings)
 
 
 _NULLS = {"text": pl.Utf8, "code": pl.Utf8, "bool": pl.Boolean, "date": pl.Date,
@@ -368,15 +496,8 @@ def _records(audit_rows: list[tuple[str, pl.DataFrame, pl.Expr, Callable[[pl.Ser
             for i, flag in zip(mine, flags.iter_columns()):
                 hits[i] = flag if flag.any() else None
     frames = [records(rows) for (_, _, records), rows in zip(checks, hits) if rows is not None]
-    out = pl.concat(frames, how="vertical").collect() if frames else empty_audit()
-    return out.cast(AUDIT_COLUMNS).sort("row_number", maintain_order=True)
-
-
-def _prepend(frame: pl.DataFrame, sheet: str, row: int | None, column: str | None, code: str,
-             message: str) -> pl.DataFrame:
-    rec = pl.DataFrame([{"sheet": sheet, "row_number": row, "column": column, "value": column,
-                         "code": code, "message": message, "raw_row": None}], schema=AUDIT_COLUMNS)
-    return pl.concat([rec, frame], how="vertical")
+    out = pl.concat(frames, how="vertical").collect() if frames else pl.DataFrame(schema=BATCH_AUDIT_COLUMNS)
+    return out.cast(BATCH_AUDIT_COLUMNS).sort("file_id", "row_number", maintain_order=True)
 
 
 def _services(acc: pl.DataFrame) -> pl.DataFrame:
@@ -389,4 +510,4 @@ def _services(acc: pl.DataFrame) -> pl.DataFrame:
             exprs.append(pl.col("bbn").cast(pl.Int32))
         else:
             exprs.append(pl.col(name))
-    return acc.select(pl.col(ROW).alias("row_number"), *exprs)
+    return acc.select("file_id", pl.col(ROW).alias("row_number"), *exprs)

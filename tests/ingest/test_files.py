@@ -164,7 +164,7 @@ def test_unexpected_error_becomes_onleesbaar(con, inbox, monkeypatch):
     import ingest.load
 
     write_book(inbox / "x.xlsx", workbook([service(1)]))
-    monkeypatch.setattr(ingest.load, "validate_services", lambda *a: 1 / 0)
+    monkeypatch.setattr(ingest.load, "validate_batch", lambda *a: 1 / 0)
     f = one(con, inbox)
     assert f.status == "rejected" and "onleesbaar bestand (ZeroDivisionError" in f.message
 
