@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -30,8 +31,9 @@ def target_dir() -> Path:
     return Path(os.environ.get("WOLKENKAART_DBT_TARGET", PROJECT_DIR / "target"))
 
 
-def invoke(args: list[str], database: Path) -> None:
-    """Run one dbt command on `database`; raise BuildFailed when it does not succeed."""
+def invoke(args: list[str], database: Path):
+    """Run one dbt command on `database`; raise BuildFailed when it does not succeed.
+    Returns dbt's result (`.result.results`: one per node run)."""
     from dbt.cli.main import dbtRunner
 
     from ingest import reference
@@ -63,12 +65,88 @@ def invoke(args: list[str], database: Path) -> None:
                     failures.append(f"{r.node.name}: {(r.message or '').strip()[:300]}")
         detail = "; ".join(failures) or str(result.exception or "see dbt log in " + str(target / "logs"))
         raise BuildFailed(f"dbt {args[0]} failed, nothing was published: {detail}")
+    return result
 
 
-def build(database: Path) -> None:
+# No manifest.json / run_results.json / graph in the target folder after a build: nothing reads
+# them (the results come back in-process; partial parsing keeps its own partial_parse.msgpack,
+# and `docs generate` writes its own manifest), and writing the manifest twice per build was
+# a fixed cost of every run. The dbt log (target/logs/dbt.log) is still written.
+BUILD_FLAGS = ("--no-write-json",)
+
+# The seeds (reference data) a build loaded and tested are marked in the warehouse with a
+# fingerprint of their inputs, as the comment of one seed table; the next build of a copy of
+# that warehouse skips the seeds and their tests while the fingerprint is unchanged.
+SEEDS_MARK = "wolkenkaart seeds "
+
+
+def seeds_fingerprint() -> str:
+    """sha256 over what decides the seed tables and their tests: every file of the reference
+    folder (the CSVs and `_seeds.yml`), dbt_project.yml, the generic tests and the dbt version."""
+    from ingest import reference
+
+    digest = hashlib.sha256()
+    folder = reference.reference_dir()
+    inputs = sorted(p for p in folder.iterdir() if p.is_file())
+    inputs += [PROJECT_DIR / "dbt_project.yml", PROJECT_DIR / "macros" / "generic_tests.sql"]
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(dbt_version().encode())
+    return digest.hexdigest()
+
+
+def _seed_tables() -> list[str]:
+    from ingest import reference
+
+    return sorted(p.stem for p in reference.reference_dir().glob("*.csv"))
+
+
+def seeds_loaded(database: Path, fingerprint: str) -> bool:
+    """Every seed table is in `database`, marked as loaded and tested from these inputs."""
+    import duckdb
+
+    if not database.exists():
+        return False
+    tables = _seed_tables()
+    if not tables:
+        return False
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = dict(con.execute(
+            "select table_name, comment from duckdb_tables()"
+            " where database_name = current_database() and schema_name = 'reference'").fetchall())
+    finally:
+        con.close()
+    return all(t in rows for t in tables) and rows[tables[0]] == SEEDS_MARK + fingerprint
+
+
+def mark_seeds(database: Path, fingerprint: str) -> None:
+    """Best effort: without the mark the next build loads the seeds again."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(database))
+        try:
+            con.execute(f"comment on table reference.{_seed_tables()[0]} is '{SEEDS_MARK}{fingerprint}'")
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        log.warning("seeds not marked as loaded in %s (the next build loads them again): %s", database, exc)
+
+
+def build(database: Path):
     """Seeds, models and the dbt data tests (`dbt build`). The unit tests check the SQL,
-    not the data: they run in the test suite (tests/dbt), not in every batch."""
-    invoke(["build", "--exclude", "resource_type:unit_test"], database)
+    not the data: they run in the test suite (tests/dbt), not in every batch. Seeds already
+    loaded (and tested) from the same inputs, by a build of the warehouse this is a copy of,
+    are not loaded again (`seeds_loaded`); a changed seed, `_seeds.yml`, reference folder or
+    generic test loads and tests them all again."""
+    fingerprint = seeds_fingerprint()
+    exclude = ["resource_type:unit_test"]
+    if seeds_loaded(database, fingerprint):
+        exclude.append("resource_type:seed")
+    result = invoke(["build", "--exclude", *exclude, *BUILD_FLAGS], database)
+    mark_seeds(database, fingerprint)
+    return result
 
 
 def docs_generate(database: Path) -> Path:

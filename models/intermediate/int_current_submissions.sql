@@ -1,3 +1,7 @@
+-- A table, not a view: small (one row per period and organisation), read by several
+-- models and tests; as a view it was recomputed from the service rows for each of them.
+{{ config(materialized='table') }}
+
 -- The current submission of each organisation and period: its accepted file with the
 -- highest file_id (a nil return is an accepted file with 0 rows and is a submission too).
 with files as (

@@ -1,3 +1,7 @@
+-- A table, not a view: small (one row per period, scope and organisation), read by several
+-- models and tests; as a view it was recomputed for each of them.
+{{ config(materialized='table') }}
+
 -- Which organisation counts in which scope in which period: `rijksdienst`
 -- (in_cloud_policy_scope), `zbo` (org_type zbo) and `totaal` (either); organisations with
 -- in_rijksbreed_totals = false (Defensie) are in none.

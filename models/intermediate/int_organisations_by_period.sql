@@ -1,3 +1,7 @@
+-- A table, not a view: small (one row per period and organisation), read by several
+-- models and tests; as a view it was recomputed from the service rows for each of them.
+{{ config(materialized='table') }}
+
 -- The register (organisations.csv) as it was on the peildatum of every period in marts,
 -- with scope membership and whether the organisation has a current submission.
 with current_submissions as (

@@ -22,6 +22,21 @@ vendors as (
     select * from {{ ref('stg_reference__vendors') }}
 ),
 
+-- the vendors.csv row of each resolved name valid on its period's peildatum, decided once per
+-- (period, name key) instead of per service row: the service rows then join on equality only
+vendor_names_on_peildatum as (
+    select
+        vendor_names.period,
+        vendor_names.name_key,
+        vendor_names.vendor,
+        vendor_row.concern,
+        vendor_row.country
+    from vendor_names
+    left join vendors as vendor_row
+        on vendor_row.vendor = vendor_names.vendor
+        and {{ valid_on('vendor_row', peildatum('vendor_names.period')) }}
+),
+
 current_rows as (
     select
         current_submissions.period,
@@ -56,28 +71,41 @@ current_rows as (
         on current_submissions.submission_id = service_rows.file_id
 ),
 
+-- every name written in a period (vendor or provider) with what it resolves to: the key is
+-- computed once per distinct name; the service rows join on the name as written
+name_resolution as (
+    select
+        names.period,
+        names.name_written,
+        resolved.vendor,
+        resolved.concern,
+        resolved.country
+    from (
+        select period, vendor_raw as name_written from current_rows
+        union
+        select period, provider_raw as name_written from current_rows where provider_raw is not null
+    ) as names
+    left join vendor_names_on_peildatum as resolved
+        on resolved.period = names.period
+        and resolved.name_key = {{ alias_key('names.name_written') }}
+),
+
 with_vendor as (
     select
         current_rows.*,
         vendor_name.vendor,
-        vendor_row.concern as vendor_concern,
-        vendor_row.country as vendor_country,
+        vendor_name.concern as vendor_concern,
+        vendor_name.country as vendor_country,
         provider_name.vendor as provider_name,
-        provider_row.concern as provider_name_concern,
-        provider_row.country as provider_name_country
+        provider_name.concern as provider_name_concern,
+        provider_name.country as provider_name_country
     from current_rows
-    left join vendor_names as vendor_name
+    left join name_resolution as vendor_name
         on vendor_name.period = current_rows.period
-        and vendor_name.name_key = {{ alias_key('current_rows.vendor_raw') }}
-    left join vendors as vendor_row
-        on vendor_row.vendor = vendor_name.vendor
-        and {{ valid_on('vendor_row', 'current_rows.peildatum') }}
-    left join vendor_names as provider_name
+        and vendor_name.name_written = current_rows.vendor_raw
+    left join name_resolution as provider_name
         on provider_name.period = current_rows.period
-        and provider_name.name_key = {{ alias_key('current_rows.provider_raw') }}
-    left join vendors as provider_row
-        on provider_row.vendor = provider_name.vendor
-        and {{ valid_on('provider_row', 'current_rows.peildatum') }}
+        and provider_name.name_written = current_rows.provider_raw
 ),
 
 resolved as (

@@ -1,3 +1,7 @@
+-- A table, not a view: small (one row per period and name), read by several
+-- models and tests; as a view it was recomputed from the service rows for each of them.
+{{ config(materialized='table') }}
+
 -- Resolution of every vendor / provider name written in the current submissions of a
 -- period: the canonical vendor of vendor_aliases.csv (exact match on alias_key, no fuzzy
 -- matching), else the name as written (trimmed, white space collapsed) — names with the
@@ -31,13 +35,20 @@ names_written as (
     select period, provider_raw as name_written from current_rows where provider_raw is not null
 ),
 
+-- counted per name as written first, so the keys are computed once per distinct name, not per row
+written_counts as (
+    select period, name_written, count(*) as times_written
+    from names_written
+    group by all
+),
+
 spellings as (
     select
         period,
         {{ alias_key('name_written') }} as name_key,
         {{ collapse_spaces('name_written') }} as spelling,
-        count(*) as times_written
-    from names_written
+        sum(times_written) as times_written
+    from written_counts
     group by all
 ),
 

@@ -6,10 +6,19 @@ organisation_scopes as (
     select * from {{ ref('int_organisation_scopes') }}
 ),
 
+-- only the columns used below: the CTE is read twice, so DuckDB materialises it
 public_services as (
     select
         organisation_scopes.scope,
-        services.*
+        services.period,
+        services.org_code,
+        services.vendor,
+        services.vendor_concern,
+        services.vendor_country,
+        services.provider,
+        services.provider_concern,
+        services.provider_country,
+        services.annual_cost_eur
     from services
     inner join organisation_scopes
         on organisation_scopes.period = services.period

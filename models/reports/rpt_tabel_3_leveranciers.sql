@@ -16,8 +16,12 @@ scope_metrics as (
     select * from {{ ref('scope_metrics') }} where scope = 'totaal'
 ),
 
+-- the active public services of the rijksbrede totals, only the columns used below (the CTE is
+-- read twice, so DuckDB materialises it)
 fct_cloud_services as (
-    select * from {{ ref('fct_cloud_services') }}
+    select period, org_code, vendor, vendor_concern, provider, provider_concern, is_active, is_public, in_rijksbreed_totals
+    from {{ ref('fct_cloud_services') }}
+    where is_active and is_public and in_rijksbreed_totals
 ),
 
 countries as (
