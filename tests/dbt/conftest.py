@@ -10,7 +10,7 @@ import pytest
 
 # The helpers (dbt_harness.py) beside this file; the folder cannot be a package because it
 # would shadow the `dbt` package itself.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after tests/: `conftest` stays the root one
 
 from dbt_harness import FILES, ROWS, build_warehouse, dbt_build  # noqa: E402
 

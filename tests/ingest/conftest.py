@@ -10,7 +10,7 @@ import pytest
 
 # The file builders (ingest_files.py) beside this file; the folder cannot be a package
 # because it would shadow the `ingest` package itself.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # after tests/: `conftest` stays the root one
 
 
 @pytest.fixture
