@@ -1,17 +1,20 @@
 """The benchmark: `python -m bench.run --size small|medium|national` (or `bash bench/run`).
 
-For one size it generates (once; files are reused when present) two deterministic sets under
+For one size it generates (once; files are reused when present) deterministic sets under
 `bench/out/<size>/`:
-- `read/`: `files` submissions of `rows` data rows, the real organisations over consecutive
-  quarters, for the side-by-side read comparison: (a) the project's ingest, (b) the calamine
-  floor, (c) pandas + openpyxl. Each reader runs in its own process on the same files.
+- `run-<files>orgs/`: the national shape of one quarter, `files` organisations each sending
+  one submission of `rows` data rows, for the side-by-side read comparison: (a) the
+  project's ingest, (b) the calamine floor, (c) pandas + openpyxl, each in its own process
+  on the same files. More organisations than the register's 39 means a register with
+  synthetic ones (`register-<files>/`, see `generate.write_register`), used through
+  `WOLKENKAART_REFERENCE_DIR` by the project's ingest and by every run.
 - `run/`: the same number of rows as one quarter of the 39 organisations, for the full
   `wolkenkaart run` (wall time, peak memory, the split per step from manifest.json), then a
   resubmission of one organisation (one file changed: only it may be parsed again), and
   the fixed cost of a run on an inbox with one nil return. With `--orgs N` the rows are
-  spread over N organisations instead (`run-<N>orgs/`, one file each); more than the
-  register's 39 means a register with synthetic organisations (`register-<N>/`, see
-  `generate.write_register`), used through `WOLKENKAART_REFERENCE_DIR` by every run.
+  spread over N organisations instead (`run-<N>orgs/`, the read comparison's set for N = files).
+- `read/` (only with `--history N`): the 39 organisations over consecutive quarters; one
+  quarter is run on warehouses holding 0, N/2 and N earlier quarters.
 Prints a report and writes `results.json` (and with `--markdown`, a table for
 docs/performance.md). No figure is asserted: this measures, it does not judge.
 """
@@ -93,20 +96,24 @@ def read_once(kind: str, inboxes: list[Path], workers: int, scratch: Path) -> di
             "peak_rss_mb": _peak_rss_mb(), "workers": workers if "workers" in kwargs else 1}
 
 
-def measure_reader(kind: str, inboxes: list[Path], workers: int, scratch: Path) -> dict:
+def measure_reader(kind: str, inboxes: list[Path], workers: int, scratch: Path,
+                   env: dict[str, str] | None = None) -> dict:
     """`read_once` in a fresh interpreter, so no reader profits from another's imports or caches."""
     scratch.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "bench.run", "--read", kind, "--workers", str(workers),
            "--scratch", str(scratch), *map(str, inboxes)]
-    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False,
+                          env={**os.environ, **(env or {})})
     if done.returncode != 0:
         return {"reader": kind, "error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def compare_readers(inboxes: list[Path], workers: int, scratch: Path, kinds=("floor", "project", "baseline")) -> dict:
-    """(a) project, (b) floor, (c) baseline on the same files, and the ratios."""
-    results = {k: measure_reader(k, inboxes, workers, scratch) for k in kinds}
+def compare_readers(inboxes: list[Path], workers: int, scratch: Path, kinds=("floor", "project", "baseline"),
+                    env: dict[str, str] | None = None) -> dict:
+    """(a) project, (b) floor, (c) baseline on the same files, and the ratios (`env`: e.g. the
+    register that knows the organisations, for the project's ingest)."""
+    results = {k: measure_reader(k, inboxes, workers, scratch, env) for k in kinds}
     secs = {k: r.get("seconds") for k, r in results.items()}
     ratios = {}
     if secs.get("project") and secs.get("floor"):
@@ -179,18 +186,26 @@ def run_statuses(warehouse: Path) -> dict:
     return dict(rows)
 
 
-def full_run(root: Path, total_rows: int, formats: str | None, workers: int, orgs: int | None = None) -> dict:
-    """Fixed cost, the full run at `total_rows` rows in one quarter, then one resubmission.
-    The rows are spread over the register's 39 organisations, or over `orgs` organisations
-    (one file each; more than 39: a register with synthetic ones, see module doc)."""
-    n = min(orgs or RUN_ORGS, total_rows)
+def organisations_set(root: Path, n: int, rows: int, workers: int,
+                      folder: str | None = None) -> tuple[generate.Generated, dict[str, str] | None]:
+    """`n` organisations × `rows` rows, one file each, all in quarter PERIOD (`run-<n>orgs/`,
+    or `folder`), and the environment that makes the ingest and dbt know them: more than the
+    register's 39 means a register with synthetic ones (`register-<n>/`)."""
     codes, env = generate.org_codes()[:n], None
     if n > RUN_ORGS:
         register = root / f"register-{n}"
         codes = generate.write_register(register, n)
         env = {REFERENCE_ENV: str(register.resolve())}  # inside the project (bench/out/): see dbt_seed_path
-    run_dir = root / ("run" if orgs is None else f"run-{n}orgs")
-    gen = _generated(run_dir, files=n, rows=max(1, total_rows // n), workers=workers, orgs=codes)
+    gen = _generated(root / (folder or f"run-{n}orgs"), files=n, rows=rows, workers=workers, orgs=codes)
+    return gen, env
+
+
+def full_run(root: Path, total_rows: int, formats: str | None, workers: int, orgs: int | None = None) -> dict:
+    """Fixed cost, the full run at `total_rows` rows in one quarter, then one resubmission.
+    The rows are spread over the register's 39 organisations, or over `orgs` organisations
+    (one file each; more than 39: a register with synthetic ones, see module doc)."""
+    n = min(orgs or RUN_ORGS, total_rows)
+    gen, env = organisations_set(root, n, max(1, total_rows // n), workers, folder="run" if orgs is None else None)
     work = root / "work"
     shutil.rmtree(work, ignore_errors=True)
     (work / "empty").mkdir(parents=True)
@@ -286,10 +301,10 @@ def benchmark(size: str, out: Path = OUT, *, workers: int | None = None, readers
                     "machine": machine()}
     if history is not None:
         result["history"] = history_run(root, spec, history, formats, workers)
-    elif not run_only:
-        gen = _generated(root / "read", files=spec.files, rows=spec.rows, workers=workers)
+    elif not run_only:  # the national shape: one quarter, one file per organisation
+        gen, env = organisations_set(root, spec.files, spec.rows, workers)
         result["generated_rows"] = gen.rows
-        result["compare"] = compare_readers([gen.inbox(p) for p in gen.periods], workers, root / "scratch", kinds)
+        result["compare"] = compare_readers([gen.inbox(PERIOD)], workers, root / "scratch", kinds, env)
     if not readers_only and history is None:
         result["run"] = full_run(root, spec.total, formats, workers, orgs)
     path = root / "results.json"

@@ -218,3 +218,20 @@ def test_history_run_measures_the_same_quarter_on_a_growing_history(in_project):
     text = run.report({"size": "tiny", "rows": 0, "files": 0, "rows_per_file": 0, "machine": run.machine(),
                        "history": result})
     assert "| 1 | 39 | 0 |" in text
+
+
+def test_read_comparison_on_the_national_shape_knows_every_organisation(in_project):
+    """The readers compare on one quarter with one file per organisation; beyond the 39 real
+    ones the project's ingest gets the synthetic register, so every file is accepted."""
+    import duckdb
+
+    n = run.RUN_ORGS + 2
+    gen, env = run.organisations_set(in_project, n, 2, 1)
+    assert gen.periods == [run.PERIOD] and len(gen.files) == n
+    compared = run.compare_readers([gen.inbox(run.PERIOD)], 1, in_project / "scratch", ("floor", "project"), env)
+    assert {k: r["rows"] for k, r in compared["readers"].items()} == {"floor": 2 * n, "project": 2 * n}
+    con = duckdb.connect(str(in_project / "scratch" / "project.duckdb"), read_only=True)
+    try:
+        assert con.execute("select status, count(*) from audit.files group by 1").fetchall() == [("accepted", n)]
+    finally:
+        con.close()
