@@ -206,13 +206,100 @@ def render_html(data: dict) -> str:
     return "".join(parts)
 
 
+_encode_str = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+
+
+def _json_float(v: float) -> str:
+    if v != v:
+        return "NaN"
+    if v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return float.__repr__(v)
+
+
+def _json_rows(rows, level: int) -> list[str] | None:
+    """The items of a list of dicts that all have the same (text) keys, encoded column by
+    column; None for any other list."""
+    first = rows[0]
+    if type(first) is not dict or not first or not all(type(k) is str for k in first):
+        return None
+    keys = first.keys()
+    if not all(type(r) is dict and r.keys() == keys for r in rows):
+        return None
+    columns = []
+    for k in sorted(keys):
+        columns.append(
+            [
+                _encode_str(v) if type(v) is str else "null" if v is None else _json(v, level + 1)
+                for v in [r[k] for r in rows]
+            ]
+        )
+    sep = "\n" + "  " * (level + 1)
+    template = "{" + sep + ("," + sep).join(_encode_str(k).replace("%", "%%") + ": %s" for k in sorted(keys))
+    template += "\n" + "  " * level + "}"
+    return [template % values for values in zip(*columns)]
+
+
+def _json_into(o, level: int, out: list[str]) -> None:
+    """Append the pieces of `_json(o, level)` to `out` (one join at the end, not one per level)."""
+    t = type(o)
+    if (t is list or t is tuple) and o:
+        sep = "\n" + "  " * (level + 1)
+        rows = _json_rows(o, level + 1)
+        out.append("[" + sep)
+        if rows is not None:
+            out.append(("," + sep).join(rows))
+        else:
+            for i, v in enumerate(o):
+                if i:
+                    out.append("," + sep)
+                _json_into(v, level + 1, out)
+        out.append("\n" + "  " * level + "]")
+    elif t is dict and o and all(type(k) is str for k in o):
+        sep = "\n" + "  " * (level + 1)
+        out.append("{")
+        for i, (k, v) in enumerate(sorted(o.items())):
+            out.append(("," if i else "") + sep + _encode_str(k) + ": ")
+            _json_into(v, level + 1, out)
+        out.append("\n" + "  " * level + "}")
+    else:
+        out.append(_json_scalar(o, level))
+
+
+def _json_scalar(o, level: int) -> str:
+    t = type(o)
+    if t is str:
+        return _encode_str(o)
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if t is int:
+        return int.__repr__(o)
+    if t is float:
+        return _json_float(o)
+    # anything else (empty containers, other keys, other types) as json writes it: every
+    # newline of its indented text is indentation
+    return json.dumps(o, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n" + "  " * level)
+
+
+def _json(o, level: int = 0) -> str:
+    """`json.dumps(o, ensure_ascii=False, indent=2, sort_keys=True)`, the same text: json's
+    indenting encoder is pure Python, and the report can list 300,000 failing rows."""
+    out: list[str] = []
+    _json_into(o, level, out)
+    return "".join(out)
+
+
 def write_quality_report(report, out_dir: Path) -> list[Path]:
     """Write `kwaliteit/datakwaliteit.json` and `.html` under `out_dir`; returns the paths."""
     folder = Path(out_dir) / "kwaliteit"
     folder.mkdir(parents=True, exist_ok=True)
     data = report_dict(report)
     json_path = folder / "datakwaliteit.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    json_path.write_text(_json(data) + "\n", encoding="utf-8")
     html_path = folder / "datakwaliteit.html"
     html_path.write_text(render_html(data), encoding="utf-8")
     return [html_path, json_path]

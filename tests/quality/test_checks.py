@@ -253,3 +253,54 @@ def test_warehouse_without_marts_runs(tmp_path):
     report = _run(path)
     assert report.blocking_failures == []
     assert len(report.completeness) > 30 and not report.completeness["has_figures"].any()
+
+
+def test_a_date_beyond_pandas_nanoseconds_is_still_checked(warehouse_copy):
+    """GX gets date columns as datetime64[ns] where they fit; 9999-12-31 does not, and is
+    still found (and reported as the date it is)."""
+    _break(warehouse_copy, "update raw.service_rows set start_date = date '9999-12-31' "
+                           "where file_id = 3 and service_id = 'U-2'")
+    r = _result(_run(warehouse_copy), "start_date_plausible")
+    assert not r.success
+    assert [(x["row_number"], x["start_date"]) for x in r.failing_rows] == [(3, "9999-12-31")]
+    assert r.failing_values == ["9999-12-31"]
+
+
+def test_records_are_plain_values_of_every_row():
+    import datetime as dt
+    import decimal
+
+    import numpy as np
+    import pandas as pd
+
+    from expectations.run import _records, plain
+
+    df = pd.DataFrame({
+        "s": ["a", None, "c", "d"],
+        "i": [1, 2, 3, 4],
+        "f": [1.0, float("nan"), 0.1234567891, -2.5],
+        "b": [True, False, True, False],
+        "t": pd.to_datetime(["2025-09-30", None, "2025-01-01 10:30", "2024-02-29"], format="mixed"),
+        "o": [decimal.Decimal("1.50"), np.int64(7), dt.date(2025, 1, 1), pd.NA],
+        "n": pd.array([1, None, 3, 4], dtype="Int64"),
+    }, index=[5, 3, 9, 0])
+    expected = [{k: plain(v) for k, v in row.items()} for row in df.to_dict("records")]
+    assert _records(df) == expected
+    assert _records(df.iloc[:0]) == []
+    assert _records(df[[]]) == [{}, {}, {}, {}]
+
+
+def test_gx_gets_only_the_columns_it_needs():
+    import pandas as pd
+
+    from expectations.run import _needed_columns
+
+    df = pd.DataFrame({"a": [1], "b": ["x"], "d": pd.Series(pd.to_datetime(["2025-01-01"])).astype("datetime64[us]"),
+                       "c": [2]})
+    exps = [{"kwargs": {"column": "c"}}, {"kwargs": {"column_A": "d", "column_B": "a"}}]
+    out = _needed_columns(df, exps)
+    assert list(out.columns) == ["a", "d", "c"] and str(out["d"].dtype) == "datetime64[ns]"
+    assert str(df["d"].dtype) == "datetime64[us]"  # the frame the failing rows come from is untouched
+    assert list(_needed_columns(df, [{"kwargs": {"column_list": ["b", "a"]}}]).columns) == ["a", "b"]
+    assert list(_needed_columns(df, [{"kwargs": {"value": 0}}]).columns) == ["a"]  # a row count
+    assert _needed_columns(df, [{"kwargs": {"column": "a", "row_condition": 'b=="x"'}}]) is df

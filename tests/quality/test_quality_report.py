@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from reports.quality_report import write_quality_report
 
 
@@ -64,3 +66,23 @@ def test_blocking_failure_and_escaping_in_html(consistent_report, tmp_path):
     assert "publicatie geweigerd" in html and "<script>" not in html and "&lt;script&gt;" in html
     assert json.loads(json_path.read_text(encoding="utf-8"))["samenvatting"]["publicatie_toegestaan"] is False
     assert '<html lang="nl">' in html and "<caption>" in html
+
+
+@pytest.mark.parametrize("data", [
+    [], {}, [[]], [{}], {"a": []}, "tekst", 5, None, [1, 2.5, float("nan"), float("inf"), True, None, "x", -0.0],
+    {1: "a", 2: "b"}, {"z": {1: [1, {"a": 2}]}}, [{"a": 1}, {"a": {"b": [1, {}]}}], [{"a": 1}, {"b": 1}],
+    ("t", 1), {"%s": 1, "é\"\n\t<>&": [{"x": -0.0, "%d": "%s"}]}, [{"k": float("inf")}, {"k": True}],
+    [{"a": [{"b": 1}, {"b": 2}]}, {"a": []}], [{"b": 1, "a": "x"}, {"a": None, "b": 2.25}], [{"a": 1}, 3],
+])
+def test_json_writer_writes_what_json_dumps_writes(data):
+    from reports.quality_report import _json
+
+    assert _json(data) == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def test_json_of_the_report_is_what_json_dumps_writes(consistent_report, bad_rows_report):
+    from reports.quality_report import _json, report_dict
+
+    for report in (consistent_report, bad_rows_report[0]):
+        data = report_dict(report)
+        assert _json(data) == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
