@@ -12,6 +12,7 @@ written), the conflicting files' service rows deleted again, audit.files at the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -166,9 +167,12 @@ def ingest_inbox(con, inbox: Path, period: str, run_id: str, *, max_bytes: int =
                             say(f"read {len(parsed)}/{len(to_parse)}: {q.outcome.file_name} ({q.outcome.status})")
                         batch, batch_rows = [], 0
                 writer.flush()
+                writer.close()
             except BaseException:
                 for _o, job in jobs:
                     job.cancel()
+                with contextlib.suppress(BaseException):  # the connection must be free for the rollback
+                    writer.close()
                 raise
         conflicting = _reject_conflicts(parsed, period)
         if conflicting:
@@ -409,7 +413,9 @@ def _write_files(con, outcomes: list[FileOutcome], received_at: dt.datetime, run
 
 class _Writer:
     """Appends the parsed files' rows to the raw and audit tables in file_id order, a batch of
-    files per insert (one insert per file costs more than the file for small files)."""
+    files per insert (one insert per file costs more than the file for small files). The
+    inserts run on one thread of their own (DuckDB releases the GIL), one after the other in
+    the order given, while the next batch is checked; `close` waits for the last one."""
 
     TABLES = ("raw.raw_rows", "audit.rejected_rows", "audit.warnings", "raw.service_rows")
 
@@ -417,6 +423,8 @@ class _Writer:
         self.con, self.flush_rows = con, flush_rows or FLUSH_ROWS
         self.pending: dict[str, list[pl.DataFrame]] = {t: [] for t in self.TABLES}
         self.rows = 0
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self._job: Future | None = None
 
     def add(self, frames: dict[str, pl.DataFrame | None]) -> None:
         """Take a batch's frames (table -> frame with file_id, files in file_id order)."""
@@ -429,11 +437,32 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        """Hand the pending rows to the writing thread (after the previous insert is done)."""
+        batch = []
         for table in self.TABLES:
             frames, self.pending[table] = self.pending[table], []
             if frames:
-                _insert(self.con, table, pl.concat(frames, how="diagonal_relaxed"))
+                batch.append((table, pl.concat(frames, how="diagonal_relaxed")))
         self.rows = 0
+        self._wait()
+        if batch:
+            self._job = self._thread.submit(self._write, batch)
+
+    def _write(self, batch: list[tuple[str, pl.DataFrame]]) -> None:
+        for table, frame in batch:
+            _insert(self.con, table, frame)
+
+    def _wait(self) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.result()
+
+    def close(self) -> None:
+        """Wait for the last insert (raising its error); the connection is free afterwards."""
+        try:
+            self._wait()
+        finally:
+            self._thread.shutdown(wait=True)
 
 
 def _insert(con, table: str, frame: pl.DataFrame) -> None:

@@ -140,6 +140,31 @@ def test_failure_while_reading_ahead_leaves_nothing(inbox, monkeypatch):
     assert con.execute("select count(*) from audit.files").fetchone()[0] == 9
 
 
+def test_failed_insert_after_written_batches_rolls_all_back(inbox, monkeypatch):
+    """The inserts run on their own thread, batch after batch: when a later one fails, the
+    batches already written are rolled back with it and the error reaches the caller."""
+    import ingest.load
+
+    _inbox(inbox)
+    monkeypatch.setattr(ingest.load, "BATCH_ROWS", 1)
+    monkeypatch.setattr(ingest.load, "FLUSH_ROWS", 1)
+    real, calls = ingest.load._insert, []
+
+    def third_fails(con, table, frame):
+        calls.append(table)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        real(con, table, frame)
+
+    con = duckdb.connect()
+    monkeypatch.setattr(ingest.load, "_insert", third_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(con, inbox, run_id="a")
+    assert len(calls) == 3
+    for t in TABLES:
+        assert con.execute(f"select count(*) from {t}").fetchone()[0] == 0, t
+
+
 def test_validate_services_is_one_file_batch(inbox):
     """The one-sheet entry point gives the batch result of that file, without file_id."""
     from ingest.read import open_book
