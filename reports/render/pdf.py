@@ -119,4 +119,9 @@ def compile_pdf(path: Path, meta: Meta, body: str, data: dict) -> None:
 
 
 def render(tables: list[Table], path: Path, meta: Meta) -> None:
-    compile_pdf(path, meta, BODY, {"tables": [table_data(t) for t in tables]})
+    render_data([table_data(t) for t in tables], path, meta)
+
+
+def render_data(tables: list[dict], path: Path, meta: Meta) -> None:
+    """`render` for tables already turned into typst data by `table_data` (shared by documents)."""
+    compile_pdf(path, meta, BODY, {"tables": tables})

@@ -6,6 +6,7 @@ import re
 import zipfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -144,3 +145,62 @@ def test_write_kamerbrief_keeps_the_format_order_with_pdf_in_the_background(con,
     assert suffixes == [".md"] * 7 + [".pdf"] * 8 + [".csv"] * 7
     assert paths[7].name == "tabel-1-materieel-public-cloudgebruik.pdf" and paths[14].name == "kamerbrief-tabellen.pdf"
     assert all(p.stat().st_size > 0 for p in paths)
+
+
+def test_pdf_documents_written_in_parallel_are_the_ones_written_one_by_one(tmp_path, table):
+    from reports.kamerbrief import _write_format, write_tables
+
+    small = Table(9, "klein", "Klein", "Bron: test", ["Organisatie", "Aantal"], [Row("data", ["a", 1])], [], ["text", "count"])
+    meta = Meta("Schaal", date(2025, 9, 30), "Colofon", "Peildatum", {"period_label": "3e kwartaal 2025"})
+    (tmp_path / "a").mkdir()
+    one_by_one = _write_format("pdf", [table, small], tmp_path / "a", meta)
+    paths = write_tables([table, small], tmp_path / "b", ["csv", "pdf", "md"], meta)
+    assert [p.name for p in paths if p.suffix == ".pdf"] == [p.name for p in one_by_one]
+    for p in one_by_one:
+        assert (tmp_path / "b" / p.name).read_bytes() == p.read_bytes()
+
+
+def test_background_jobs_start_with_the_largest_document(table):
+    from reports.kamerbrief import _background_jobs, _documents
+    from reports.render import pdf
+
+    small = Table(9, "klein", "Klein", "Bron: test", ["Organisatie", "Aantal"], [Row("data", ["a", 1])], [], ["text", "count"])
+    docs = _documents("pdf", [small, table], Path("/nonexistent"), META)
+    jobs = _background_jobs("pdf", docs)
+    assert [args[1].name for _, args in jobs] == ["kamerbrief-tabellen.pdf", "tabel-8-schaal.pdf", "tabel-9-klein.pdf"]
+    assert all(fn is pdf.render_data for fn, _ in jobs)
+    combined, own = jobs[0][1][0], jobs[1][1][0]
+    assert combined[1] is own[0]  # one table's typst data, shared by its own document and the combined one
+
+
+def test_a_failing_pdf_document_fails_the_write_and_the_others_still_finish(tmp_path, table, monkeypatch):
+    import typst
+
+    from reports.kamerbrief import write_tables
+    from reports.render import pdf
+
+    real = pdf.compile_pdf
+
+    def compile_pdf(path, meta, body, data):
+        if path.name.startswith("kamerbrief-tabellen"):
+            return real(path, meta, "#kbtable(", data)  # bad markup: a typst error
+        return real(path, meta, body, data)
+
+    monkeypatch.setattr(pdf, "compile_pdf", compile_pdf)
+    with pytest.raises(typst.TypstError):
+        write_tables([table], tmp_path, ["pdf", "md"], META)
+    assert (tmp_path / "tabel-8-schaal.md").exists() and (tmp_path / "tabel-8-schaal.pdf").exists()
+    assert not (tmp_path / "kamerbrief-tabellen.pdf").exists()
+
+
+def test_a_failing_format_on_this_thread_fails_the_write(tmp_path, table, monkeypatch):
+    from reports.kamerbrief import write_tables
+    from reports.render import md
+
+    def broken(tables, path, meta):
+        raise ValueError("kapot")
+
+    monkeypatch.setattr(md, "render", broken)
+    with pytest.raises(ValueError, match="kapot"):
+        write_tables([table], tmp_path, ["pdf", "md"], META)
+
