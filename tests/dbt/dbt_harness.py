@@ -8,6 +8,7 @@ be computed by hand in the tests.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,3 +139,14 @@ def build_warehouse(db: Path, files, rows) -> None:
         ensure_tables(con)
         insert_files(con, files)
         insert_rows(con, rows)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the dbt project (config, macros, seeds, models, data tests) to alter in a test."""
+    dest.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / name, dest / name)
+    for folder in ("macros", "seeds", "models", "data-tests"):
+        if (PROJECT_DIR / folder).exists():
+            shutil.copytree(PROJECT_DIR / folder, dest / folder)
+    return dest

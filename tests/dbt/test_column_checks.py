@@ -5,11 +5,9 @@ dbt's accepted_values and accepted_range do."""
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 
-from dbt_harness import FILES, PROJECT_DIR, ROWS, build_warehouse, dbt_build
+from dbt_harness import FILES, ROWS, build_warehouse, copy_project, dbt_build
 
 # bad values for stg_raw__service_rows' columns_valid (raw.service_rows itself refuses NULLs in
 # the not_null columns: that path is tested on the register below); the good rows of the tiny
@@ -51,13 +49,7 @@ def test_columns_valid_fails_on_each_bad_value_and_names_it(tmp_path):
 def test_columns_valid_on_reference_data(tmp_path):
     """A register row with an unknown org_type and no name fails the seed's columns_valid
     (the not_null and accepted_values tests it replaced)."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(PROJECT_DIR / name, project / name)
-    for folder in ("macros", "seeds", "models", "data-tests"):
-        if (PROJECT_DIR / folder).exists():
-            shutil.copytree(PROJECT_DIR / folder, project / folder)
+    project = copy_project(tmp_path / "project")
     with open(project / "seeds" / "organisations.csv", "a", encoding="utf-8") as f:
         f.write("GEM,,gemeente,BZK,false,false,2025-01-01,\n")
     db = tmp_path / "w.duckdb"

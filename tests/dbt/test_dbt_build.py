@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from dbt_harness import PROJECT_DIR, build_warehouse, dbt_build, insert_files, insert_rows
+from dbt_harness import build_warehouse, copy_project, dbt_build, insert_files, insert_rows
 
 MARTS = ["fct_cloud_services", "org_metrics", "scope_metrics", "vendor_share", "concentration",
          "foreign_migrations", "reconsidered_services", "kpi_trend"]
@@ -49,13 +49,7 @@ def test_a_later_period_never_changes_earlier_figures(warehouse, tmp_path):
 
 
 def test_bad_reference_data_fails_the_build(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(PROJECT_DIR / name, project / name)
-    for folder in ("macros", "seeds", "models", "data-tests"):
-        if (PROJECT_DIR / folder).exists():
-            shutil.copytree(PROJECT_DIR / folder, project / folder)
+    project = copy_project(tmp_path / "project")
     seeds = project / "seeds"
     with open(seeds / "organisations.csv", "a", encoding="utf-8") as f:  # IND twice under AENM from 2025
         f.write("IND,Immigratie- en Naturalisatiedienst,agentschap,AENM,true,true,2025-01-01,\n")
