@@ -69,7 +69,7 @@ def column_types(warehouse: Path) -> dict[tuple[str, str], list[tuple[str, str]]
 def manifest_for(warehouse: Path) -> dict:
     from wolkenkaart import dbt
 
-    path = dbt.target_dir() / "manifest.json"
+    path = dbt.target_dir(warehouse) / "manifest.json"
     if not path.exists():
         dbt.invoke(["parse"], warehouse)
     return json.loads(path.read_text(encoding="utf-8"))

@@ -26,9 +26,36 @@ def _close_connections() -> None:
         DuckDBConnectionManager._ENV = None
 
 
-def target_dir() -> Path:
-    """Where dbt keeps its manifest and partial-parse state (env WOLKENKAART_DBT_TARGET)."""
-    return Path(os.environ.get("WOLKENKAART_DBT_TARGET", PROJECT_DIR / "target"))
+KEPT_TARGETS = 8  # per-warehouse target folders kept (the most recently used)
+
+
+def target_dir(database: Path | None = None) -> Path:
+    """Where dbt keeps its compiled SQL, logs and partial-parse state: env WOLKENKAART_DBT_TARGET
+    (default `target/` of the project), with one subfolder per warehouse file and reference
+    folder. dbt parses the whole project again (≈ 1.6 s) when the profile's path or a project
+    env var differs from the parse it kept, and every warehouse (the production one, the demo,
+    a test's) has a path of its own: one folder each keeps each one's partial parse."""
+    base = Path(os.environ.get("WOLKENKAART_DBT_TARGET", PROJECT_DIR / "target"))
+    if database is None:
+        return base
+    from ingest import reference
+
+    try:
+        seeds = reference.dbt_seed_path()
+    except ValueError:
+        seeds = ""
+    key = hashlib.sha256(f"{Path(database).resolve()}\0{seeds}".encode()).hexdigest()[:12]
+    return base / f"wh-{key}"
+
+
+def _prune_targets(used: Path) -> None:
+    """Keep the KEPT_TARGETS most recently used per-warehouse folders beside `used`."""
+    import shutil
+
+    os.utime(used)
+    folders = sorted(used.parent.glob("wh-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders[KEPT_TARGETS:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def invoke(args: list[str], database: Path):
@@ -38,7 +65,7 @@ def invoke(args: list[str], database: Path):
 
     from ingest import reference
 
-    target = target_dir()
+    target = target_dir(database)
     os.environ["WOLKENKAART_DB"] = str(database)
     try:  # dbt_project.yml seed-paths: the reference folder, relative to the project
         os.environ[reference.ENV] = reference.dbt_seed_path()
@@ -53,6 +80,8 @@ def invoke(args: list[str], database: Path):
         "--quiet",
     ]
     log.debug("dbt %s", " ".join(argv))
+    target.mkdir(parents=True, exist_ok=True)
+    _prune_targets(target)
     try:
         result = dbtRunner().invoke(argv)
     finally:
@@ -152,7 +181,7 @@ def build(database: Path):
 def docs_generate(database: Path) -> Path:
     """The data dictionary (dbt docs) of the warehouse; returns the folder with index.html."""
     invoke(["docs", "generate", "--static"], database)
-    return target_dir()
+    return target_dir(database)
 
 
 def dbt_version() -> str:
