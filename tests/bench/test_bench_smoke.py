@@ -181,7 +181,7 @@ def test_full_run_with_a_register_of_more_organisations(in_project):
     register = in_project / f"register-{orgs}"
     assert (result["organisations"], result["files"], result["rows"]) == (orgs, orgs, orgs)
     assert result["register"] == str(register.resolve())
-    for key in ("empty_inbox", "first", "resubmission"):
+    for key in ("empty_inbox_first", "empty_inbox", "first", "resubmission"):
         assert result[key]["exit"] == 0, (key, result[key].get("error"))
     assert result["resubmission"]["files_by_status"] == {"accepted": 1, "duplicate": orgs - 1}
     assert (register / "organisations.csv").read_text(encoding="utf-8").endswith(
