@@ -69,10 +69,10 @@ def column_types(warehouse: Path) -> dict[tuple[str, str], list[tuple[str, str]]
 def manifest_for(warehouse: Path) -> dict:
     from wolkenkaart import dbt
 
-    path = dbt.target_dir(warehouse) / "manifest.json"
-    if not path.exists():
-        dbt.invoke(["parse"], warehouse)
-    return json.loads(path.read_text(encoding="utf-8"))
+    # parsed every time (partial parsing keeps it cheap): builds write no manifest, so one
+    # kept from an earlier parse would miss later changes to the models' docs
+    dbt.invoke(["parse"], warehouse)
+    return json.loads((dbt.target_dir(warehouse) / "manifest.json").read_text(encoding="utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:

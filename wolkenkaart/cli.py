@@ -312,6 +312,12 @@ def demo(ctx, demo_dir, sample, warehouse):
         raise UsageError(f"--dir {demo_dir} holds the production warehouse {production}: the demo empties its folder, pass another --dir")
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
+    if warehouse is not None and warehouse.parent.is_dir():  # the demo starts from nothing there too
+        from wolkenkaart import warehouse as wh
+
+        with wh.exclusive_lock(warehouse):
+            for path in (warehouse, warehouse.with_name(warehouse.name + ".wal"), wh.contacts_path(warehouse)):
+                path.unlink(missing_ok=True)
     settings = Settings(warehouse=warehouse or demo_dir / "warehouse.duckdb")
     for period in periods:
         summary = run_batch(period, sample / period, demo_dir / "reports" / period, settings)

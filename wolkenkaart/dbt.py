@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from pathlib import Path
 
 from wolkenkaart.errors import BuildFailed
@@ -27,6 +28,7 @@ def _close_connections() -> None:
 
 
 KEPT_TARGETS = 8  # per-warehouse target folders kept (the most recently used)
+PRUNE_AFTER_S = 24 * 3600  # older ones go only when unused this long
 
 
 def target_dir(database: Path | None = None) -> Path:
@@ -54,8 +56,10 @@ def _prune_targets(used: Path) -> None:
 
     os.utime(used)
     folders = sorted(used.parent.glob("wh-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    in_use = time.time() - PRUNE_AFTER_S  # a build started since may still be running there
     for old in folders[KEPT_TARGETS:]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old.stat().st_mtime < in_use:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def invoke(args: list[str], database: Path):
@@ -111,16 +115,20 @@ SEEDS_MARK = "wolkenkaart seeds "
 
 def seeds_fingerprint() -> str:
     """sha256 over what decides the seed tables and their tests: every file of the reference
-    folder (the CSVs and `_seeds.yml`), dbt_project.yml, the generic tests and the dbt version."""
+    folder (the CSVs and `_seeds.yml`, subfolders too), dbt_project.yml, every macro and the
+    versions of dbt-core, dbt-duckdb and DuckDB."""
     from ingest import reference
 
     digest = hashlib.sha256()
+    from importlib.metadata import version
+
     folder = reference.reference_dir()
-    inputs = sorted(p for p in folder.iterdir() if p.is_file())
-    inputs += [PROJECT_DIR / "dbt_project.yml", PROJECT_DIR / "macros" / "generic_tests.sql"]
-    for path in inputs:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(dbt_version().encode())
+    inputs = [(p.relative_to(folder).as_posix(), p) for p in sorted(folder.rglob("*")) if p.is_file()]
+    inputs += [(p.relative_to(PROJECT_DIR).as_posix(), p)
+               for p in [PROJECT_DIR / "dbt_project.yml", *sorted((PROJECT_DIR / "macros").rglob("*.sql"))]]
+    for name, path in inputs:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(f"{dbt_version()} {version('dbt-duckdb')} {version('duckdb')}".encode())
     return digest.hexdigest()
 
 
@@ -172,7 +180,9 @@ def build(database: Path):
     fingerprint = seeds_fingerprint()
     exclude = ["resource_type:unit_test"]
     if seeds_loaded(database, fingerprint):
-        exclude.append("resource_type:seed")
+        # cautious: tests of models that also read a seed (relationships to the register,
+        # accepted countries) still run; only the seeds' own tests are left out with them
+        exclude += ["resource_type:seed", "--indirect-selection", "cautious"]
     result = invoke(["build", "--exclude", *exclude, *BUILD_FLAGS], database)
     mark_seeds(database, fingerprint)
     return result

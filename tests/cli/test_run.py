@@ -122,3 +122,8 @@ def test_demo_into_a_named_warehouse(inbox, tmp_path, monkeypatch):
     assert (tmp_path / "demo" / "reports" / "2025-Q3" / "manifest.json").is_file()
     assert (tmp_path / "demo" / "reports" / "2025" / "jaaroverzicht.html").is_file()
     assert not (tmp_path / "data").exists() and not (tmp_path / "demo" / "warehouse.duckdb").exists()
+    first = figures(target)
+    again = CliRunner().invoke(cli, ["demo", "--dir", "demo", "--sample", str(sample), "--warehouse", str(target)])
+    assert again.exit_code == 0, again.output
+    assert "duplicate" not in again.output  # started from nothing again, not on top of the first demo
+    assert figures(target) == first

@@ -41,6 +41,7 @@ def test_unchanged_seeds_are_not_loaded_again(warehouse, tmp_path, monkeypatch):
     second = kinds(dbt.build(db))
     assert "seed" not in second and "seed test" not in second
     assert second["model"] == first["model"]
+    assert second["test"] == first["test"]  # model tests that also read a seed still run
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select * from marts.org_metrics order by all").fetchall() == before
         assert con.execute("select count(*) from reference.organisations").fetchone()[0] > 0

@@ -4,6 +4,7 @@ demo, a bench's) must not make every build parse the whole project again."""
 from __future__ import annotations
 
 import os
+import time
 
 from wolkenkaart import dbt
 
@@ -31,15 +32,17 @@ def test_switching_warehouses_keeps_the_partial_parse(tmp_path, monkeypatch):
 
 
 def test_old_target_folders_are_pruned(tmp_path, monkeypatch):
+    """Beyond the KEPT_TARGETS most recent folders, those unused for PRUNE_AFTER_S go; a folder
+    used lately stays (a build may still be running there)."""
     monkeypatch.setenv("WOLKENKAART_DBT_TARGET", str(tmp_path / "t"))
+    now = time.time()
     folders = []
-    for i in range(dbt.KEPT_TARGETS + 3):
+    for i in range(dbt.KEPT_TARGETS + 4):
         f = dbt.target_dir(tmp_path / f"w{i}.duckdb")
         f.mkdir(parents=True)
-        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+        age = 60 + i if i < dbt.KEPT_TARGETS + 2 else dbt.PRUNE_AFTER_S + 60 + i
+        os.utime(f, (now - age, now - age))
         folders.append(f)
-    used = folders[0]  # the oldest, used now
-    dbt._prune_targets(used)
-    kept = sorted(p.name for p in (tmp_path / "t").iterdir())
-    assert len(kept) == dbt.KEPT_TARGETS and used.name in kept
-    assert {f.name for f in folders[-(dbt.KEPT_TARGETS - 1):]} <= set(kept)
+    dbt._prune_targets(folders[0])
+    kept = {p.name for p in (tmp_path / "t").iterdir()}
+    assert kept == {f.name for f in folders[: dbt.KEPT_TARGETS + 2]}
